@@ -1,0 +1,44 @@
+# The two commands a new machine needs: `make dev` and `make test`.
+# Each part of the project adds its own targets in mk/*.mk.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install dev test test-postgres lint typecheck check
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the whole system on embedded defaults (SQLite files, in-process broker and stores).
+dev: install seed
+	$(PY) -m scripts.dev
+
+## Install and run the whole test suite (subgraphs on SQLite).
+test: install test-deps
+	$(PY) -m pytest -p no:cacheprovider -q
+
+## The same suite with the subgraphs on PostgreSQL (127.0.0.1:5432 unless PG_URL is set).
+test-postgres: install test-deps
+	SUBGRAPH_DB_BACKEND=postgres $(PY) -m pytest -p no:cacheprovider -q
+
+lint: install
+	$(VENV)/bin/ruff check gateway subgraphs tests scripts bench
+	$(VENV)/bin/ruff format --check gateway subgraphs tests scripts bench
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+check: lint typecheck
+
+# Parts of the project add prerequisites to test-deps (e.g. node packages for the audit).
+.PHONY: test-deps
+test-deps:
+
+include $(wildcard mk/*.mk)

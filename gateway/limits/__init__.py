@@ -1,0 +1,1 @@
+"""Operation limits (parser limits, depth, height, aliases, root fields, directives) and cost."""

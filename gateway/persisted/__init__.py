@@ -1,0 +1,1 @@
+"""Persisted queries: Apollo APQ, the manifest allowlist, and their stores."""
