@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.engine_config import EngineConfig
 from gateway.limits.config import LimitsConfig
 from gateway.persisted.config import PersistedConfig
 
@@ -29,21 +30,6 @@ class SubgraphConfig(_Section):
     url: str | None = None
     #: Per-subgraph request timeout in seconds. Unset: ``engine.subgraph_timeout_seconds``.
     timeout_seconds: float | None = None
-
-
-class EngineConfig(_Section):
-    #: How many query plans to keep (LRU).
-    plan_cache_size: int = 1024
-    #: Timeout of one subgraph request, in seconds.
-    subgraph_timeout_seconds: float = 30.0
-    #: Include subgraph error messages and extensions in client errors (else redacted).
-    include_subgraph_errors: bool = False
-    #: Deduplicate identical in-flight subgraph queries (not mutations).
-    dedupe_subgraph_requests: bool = True
-    #: Enabled ``@override(label:)`` labels (progressive override). Unset: none.
-    override_labels: list[str] = Field(default_factory=list)
-    #: Header that asks for the query plan in ``extensions`` (honoured in dev mode only).
-    expose_plan_header: str = "x-gateway-query-plan"
 
 
 class GatewayConfig(_Section):

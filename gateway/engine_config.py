@@ -1,0 +1,24 @@
+"""Configuration of the engine: planning and executing against subgraphs (lead-owned)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EngineConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: How many query plans to keep (LRU).
+    plan_cache_size: int = 1024
+    #: Timeout of one subgraph request, in seconds.
+    subgraph_timeout_seconds: float = 30.0
+    #: Include subgraph error messages and extensions in client errors (else redacted).
+    include_subgraph_errors: bool = False
+    #: Deduplicate identical in-flight subgraph queries (not mutations).
+    dedupe_subgraph_requests: bool = True
+    #: Enabled ``@override(label:)`` labels (progressive override). Unset: none.
+    override_labels: list[str] = Field(default_factory=list)
+    #: Header that asks for the query plan in ``extensions`` (honoured in dev mode only).
+    expose_plan_header: str = "x-gateway-query-plan"
+    #: Client request headers forwarded to every subgraph (lower-case names). Unset: none.
+    forward_headers: list[str] = Field(default_factory=list)
