@@ -1,0 +1,153 @@
+"""Where data can come from: which subgraph resolves which field, keys, possible types.
+
+The questions the planner asks of the supergraph's join metadata, answered once per
+supergraph (memoized), so planning an operation never re-reads directives.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from graphql import (
+    FieldNode,
+    GraphQLSchema,
+    InlineFragmentNode,
+    SelectionSetNode,
+    is_abstract_type,
+    is_object_type,
+    parse,
+)
+
+from gateway.supergraph import JoinField, Supergraph
+
+
+@cache
+def parse_field_set(field_set: str) -> SelectionSetNode:
+    """A ``FieldSet`` string (``"id organization { id }"``) as a selection set."""
+    document = parse("{" + field_set + "}", no_location=True)
+    operation = document.definitions[0]
+    selection_set: SelectionSetNode = operation.selection_set  # type: ignore[attr-defined]
+    return selection_set
+
+
+class SupergraphGraph:
+    """Resolution facts about one supergraph, for a given set of enabled override labels."""
+
+    def __init__(self, supergraph: Supergraph, override_labels: frozenset[str] = frozenset()):
+        self.supergraph = supergraph
+        self.schema: GraphQLSchema = supergraph.schema
+        self.labels = override_labels
+        self._resolvers: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._joins: dict[tuple[str, str, str], JoinField | None] = {}
+
+    def knows_type(self, type_name: str, graph: str) -> bool:
+        info = self.supergraph.types.get(type_name)
+        if info is None:
+            return False
+        return not info.joins or graph in info.graphs
+
+    def _usable(self, join: JoinField) -> bool:
+        if join.external or join.used_overridden:
+            return False
+        if join.override_label is not None:
+            enabled = join.override_label in self.labels
+            return enabled if join.override is not None else not enabled
+        return True
+
+    def join_field(self, type_name: str, field_name: str, graph: str) -> JoinField | None:
+        """The usable ``@join__field`` of a field in a graph (None when absent/unusable)."""
+        key = (type_name, field_name, graph)
+        if key in self._joins:
+            return self._joins[key]
+        info = self.supergraph.types.get(type_name)
+        found: JoinField | None = None
+        if info is not None:
+            joins = info.fields.get(field_name)
+            if joins:
+                found = next((j for j in joins if j.graph == graph and self._usable(j)), None)
+            elif self.knows_type(type_name, graph):
+                found = JoinField(graph=graph)
+        self._joins[key] = found
+        return found
+
+    def resolvers(self, type_name: str, field_name: str) -> tuple[str, ...]:
+        """Subgraphs that can resolve ``type.field`` (in supergraph declaration order)."""
+        key = (type_name, field_name)
+        cached = self._resolvers.get(key)
+        if cached is None:
+            cached = tuple(
+                g for g in self.supergraph.subgraphs if self.join_field(type_name, field_name, g)
+            )
+            self._resolvers[key] = cached
+        return cached
+
+    def can_resolve(
+        self,
+        type_name: str,
+        field_name: str,
+        graph: str,
+        provided: SelectionSetNode | None = None,
+    ) -> bool:
+        if field_name == "__typename":
+            return True
+        if provided is not None and provided_field(provided, type_name, field_name) is not None:
+            return True
+        return self.join_field(type_name, field_name, graph) is not None
+
+    def resolvable_keys(self, type_name: str, graph: str) -> list[str]:
+        info = self.supergraph.types.get(type_name)
+        if info is None:
+            return []
+        return [j.key for j in info.joins if j.graph == graph and j.key and j.resolvable]
+
+    def all_keys(self, type_name: str, graph: str) -> list[str]:
+        info = self.supergraph.types.get(type_name)
+        if info is None:
+            return []
+        return [j.key for j in info.joins if j.graph == graph and j.key]
+
+    def possible_types_in(self, abstract: str, graph: str) -> set[str]:
+        """Object types a subgraph may return where it declares ``abstract``."""
+        schema_type = self.schema.get_type(abstract)
+        if schema_type is None or not is_abstract_type(schema_type):
+            return {abstract}
+        info = self.supergraph.types.get(abstract)
+        result: set[str] = set()
+        for object_type in self.schema.get_possible_types(schema_type):  # type: ignore[arg-type]
+            object_info = self.supergraph.types.get(object_type.name)
+            if object_info is None:
+                continue
+            if info is not None and info.kind == "union":
+                members = info.members
+                if members:
+                    if object_type.name in members.get(graph, set()):
+                        result.add(object_type.name)
+                    continue
+            else:
+                implements = object_info.implements
+                if implements:
+                    if abstract in implements.get(graph, set()):
+                        result.add(object_type.name)
+                    continue
+            if self.knows_type(object_type.name, graph):
+                result.add(object_type.name)
+        return result
+
+    def is_object(self, type_name: str) -> bool:
+        return is_object_type(self.schema.get_type(type_name))
+
+
+def provided_field(
+    provided: SelectionSetNode, type_name: str, field_name: str
+) -> SelectionSetNode | FieldNode | None:
+    """The provided selection of ``field_name`` at ``type_name``, or None."""
+    for selection in provided.selections:
+        if isinstance(selection, FieldNode) and selection.name.value == field_name:
+            return selection
+        if isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            if condition is None or condition.name.value == type_name:
+                found = provided_field(selection.selection_set, type_name, field_name)
+                if found is not None:
+                    return found
+    return None

@@ -1,0 +1,287 @@
+"""Normalize an operation: the form both the planner and the response shaper work from.
+
+A selection set becomes, for each concrete object type it may hold at run time, the ordered
+list of fields a client gets for that type (GraphQL's CollectFields): named fragments are
+inlined, type conditions resolved, ``@skip``/``@include`` evaluated with the request's
+variables, fields with the same response key merged. Each field carries what shaping needs
+(its type's list/non-null wrapping, whether it is a leaf) so shaping never looks at the
+schema again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    ArgumentNode,
+    BooleanValueNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionNode,
+    VariableNode,
+    is_abstract_type,
+    is_composite_type,
+)
+
+from gateway.errors import OperationNotFound
+
+#: Wrapping of a field's type from the outside in: ("list", nullable) ... ("named", nullable).
+TypeChain = tuple[tuple[str, bool], ...]
+
+
+@dataclass(slots=True, eq=False)
+class NField:
+    """One field of a normalized selection."""
+
+    key: str
+    name: str
+    #: The parent type that defines the field (the concrete type being collected for).
+    parent_type: str
+    arguments: tuple[ArgumentNode, ...] = ()
+    #: The named return type ("" for ``__typename``).
+    type_name: str = ""
+    chain: TypeChain = ()
+    selection: NSelection | None = None
+    #: ``__schema``/``__type``: answered by the gateway's own introspection.
+    introspection: bool = False
+
+    @property
+    def list_depth(self) -> int:
+        return sum(1 for kind, _ in self.chain if kind == "list")
+
+
+@dataclass(slots=True, eq=False)
+class NSelection:
+    """A selection set at a static type: per possible concrete type, the ordered fields."""
+
+    parent: str
+    abstract: bool
+    by_type: dict[str, list[NField]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class NormalizedOperation:
+    kind: str  # "query" | "mutation" | "subscription"
+    name: str | None
+    root: NSelection
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+
+
+def select_operation(
+    operations: list[OperationDefinitionNode], name: str | None
+) -> OperationDefinitionNode:
+    """Pick the operation to run, per the spec's GetOperation()."""
+    if name is None:
+        if len(operations) == 1:
+            return operations[0]
+        raise OperationNotFound(
+            "The document has several operations: operationName is required.",
+            code="OPERATION_NAME_REQUIRED",
+        )
+    for operation in operations:
+        if operation.name is not None and operation.name.value == name:
+            return operation
+    raise OperationNotFound(f"Unknown operation named '{name}'.")
+
+
+def chain_of(type_: Any) -> TypeChain:
+    chain: list[tuple[str, bool]] = []
+    nullable = True
+    while True:
+        if isinstance(type_, GraphQLNonNull):
+            nullable = False
+            type_ = type_.of_type
+            continue
+        if isinstance(type_, GraphQLList):
+            chain.append(("list", nullable))
+            nullable = True
+            type_ = type_.of_type
+            continue
+        chain.append(("named", nullable))
+        return tuple(chain)
+
+
+def _named(type_: Any) -> GraphQLNamedType:
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        type_ = type_.of_type
+    named: GraphQLNamedType = type_
+    return named
+
+
+class Normalizer:
+    """Normalizes selection sets against one schema, with one request's variables."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self._memo: dict[tuple[str, tuple[int, ...]], NSelection] = {}
+
+    def selection(self, parent: GraphQLNamedType, nodes: list[SelectionNode]) -> NSelection:
+        memo_key = (parent.name, tuple(id(n) for n in nodes))
+        cached = self._memo.get(memo_key)
+        if cached is not None:
+            return cached
+        abstract = is_abstract_type(parent)
+        possible: list[GraphQLObjectType] = (
+            list(self.schema.get_possible_types(parent)) if abstract else [parent]  # type: ignore[list-item, arg-type]
+        )
+        result = NSelection(parent.name, abstract)
+        for object_type in possible:
+            grouped: dict[str, list[FieldNode]] = {}
+            self._collect(object_type, nodes, grouped, set())
+            result.by_type[object_type.name] = [
+                self._field(object_type, key, group) for key, group in grouped.items()
+            ]
+        self._memo[memo_key] = result
+        return result
+
+    def _field(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> NField:
+        first = nodes[0]
+        name = first.name.value
+        if name == "__typename":
+            return NField(key, name, parent.name, chain=(("named", False),))
+        introspection = name in ("__schema", "__type")
+        definition: GraphQLField | None
+        if name == "__schema":
+            definition = None
+            chain: TypeChain = (("named", False),)
+            type_name = "__Schema"
+        elif name == "__type":
+            definition = None
+            chain = (("named", True),)
+            type_name = "__Type"
+        else:
+            definition = parent.fields.get(name)
+            if definition is None:
+                raise KeyError(f"{parent.name}.{name}")
+            chain = chain_of(definition.type)
+            type_name = _named(definition.type).name
+        normalized = NField(
+            key,
+            name,
+            parent.name,
+            tuple(first.arguments or ()),
+            type_name,
+            chain,
+            introspection=introspection,
+        )
+        if definition is not None:
+            return_type = _named(definition.type)
+            if is_composite_type(return_type):
+                sub_nodes: list[SelectionNode] = []
+                for node in nodes:
+                    if node.selection_set is not None:
+                        sub_nodes.extend(node.selection_set.selections)
+                normalized.selection = self.selection(return_type, sub_nodes)
+        return normalized
+
+    def _collect(
+        self,
+        object_type: GraphQLObjectType,
+        nodes: list[SelectionNode] | tuple[SelectionNode, ...],
+        grouped: dict[str, list[FieldNode]],
+        visited: set[str],
+    ) -> None:
+        for node in nodes:
+            if not self._included(node):
+                continue
+            if isinstance(node, FieldNode):
+                key = node.alias.value if node.alias else node.name.value
+                grouped.setdefault(key, []).append(node)
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else None
+                if self._applies(condition, object_type):
+                    self._collect(object_type, node.selection_set.selections, grouped, visited)
+            elif isinstance(node, FragmentSpreadNode):
+                name = node.name.value
+                if name in visited:
+                    continue
+                visited.add(name)
+                fragment = self.fragments.get(name)
+                if fragment is not None and self._applies(
+                    fragment.type_condition.name.value, object_type
+                ):
+                    self._collect(object_type, fragment.selection_set.selections, grouped, visited)
+
+    def _applies(self, condition: str | None, object_type: GraphQLObjectType) -> bool:
+        if condition is None or condition == object_type.name:
+            return True
+        conditional = self.schema.get_type(condition)
+        if conditional is None or not is_abstract_type(conditional):
+            return False
+        return self.schema.is_sub_type(conditional, object_type)  # type: ignore[arg-type]
+
+    def _included(self, node: SelectionNode) -> bool:
+        for directive in node.directives or ():
+            name = directive.name.value
+            if name not in ("skip", "include"):
+                continue
+            value = self._condition_value(directive.arguments)
+            if (name == "skip" and value) or (name == "include" and not value):
+                return False
+        return True
+
+    def _condition_value(self, arguments: tuple[ArgumentNode, ...] | None) -> bool:
+        for argument in arguments or ():
+            if argument.name.value == "if":
+                value = argument.value
+                if isinstance(value, BooleanValueNode):
+                    return value.value
+                if isinstance(value, VariableNode):
+                    return bool(self.variables.get(value.name.value))
+        return False
+
+
+def normalize(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any],
+) -> NormalizedOperation:
+    kind = operation.operation.value
+    root_type = schema.get_root_type(operation.operation)
+    if root_type is None:
+        raise OperationNotFound(f"The schema has no {kind} type.", code="OPERATION_NOT_SUPPORTED")
+    root = Normalizer(schema, fragments, variables).selection(
+        root_type, list(operation.selection_set.selections)
+    )
+    name = operation.name.value if operation.name else None
+    return NormalizedOperation(kind, name, root, operation, fragments)
+
+
+def conditional_variables(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+) -> tuple[str, ...]:
+    """Names of variables used by ``@skip``/``@include``: they are part of the plan's key."""
+    from graphql import Visitor, visit
+
+    names: set[str] = set()
+
+    class _Find(Visitor):
+        def enter_directive(self, node: Any, *_: Any) -> None:
+            if node.name.value in ("skip", "include"):
+                for argument in node.arguments or ():
+                    if isinstance(argument.value, VariableNode):
+                        names.add(argument.value.name.value)
+
+    visit(operation, _Find())
+    for fragment in fragments.values():
+        visit(fragment, _Find())
+    return tuple(sorted(names))

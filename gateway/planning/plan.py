@@ -1,0 +1,102 @@
+"""A query plan is plain data: ``Fetch``, ``Flatten``, ``Sequence``, ``Parallel``.
+
+The executor is one ``match`` over these nodes; ``format_plan`` gives the readable text
+form that planner tests snapshot and developers see in ``extensions.queryPlan``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gateway.planning.operation import NormalizedOperation
+
+
+@dataclass(frozen=True, slots=True)
+class KeyField:
+    """One field of a representation: read ``data_key`` from the object, send as ``name``."""
+
+    name: str
+    data_key: str
+    selection: tuple[KeyField, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    subgraph: str
+    #: The operation text sent to the subgraph.
+    operation: str
+    #: Client variables this fetch uses (only those are sent).
+    variables: tuple[str, ...]
+    #: For entity fetches: per entity type, the fields of its representation.
+    requires: tuple[tuple[str, tuple[KeyField, ...]], ...] = ()
+    #: Readable forms of the selection (and of the requires) for the plan text.
+    text: tuple[str, ...] = ()
+    requires_text: tuple[str, ...] = ()
+    kind: str = "query"
+
+    @property
+    def is_entity_fetch(self) -> bool:
+        return bool(self.requires)
+
+
+@dataclass(frozen=True, slots=True)
+class Flatten:
+    #: Response keys from the root, with "@" for "each element of the list".
+    path: tuple[str, ...]
+    node: Fetch
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Parallel:
+    nodes: tuple[PlanNode, ...]
+
+
+PlanNode = Fetch | Flatten | Sequence | Parallel
+
+
+@dataclass(slots=True)
+class QueryPlan:
+    node: PlanNode | None
+    operation: NormalizedOperation
+    #: Fields answered by the gateway itself through introspection.
+    has_introspection: bool = False
+    cache_hits: int = field(default=0)
+
+    def text(self) -> str:
+        return format_plan(self.node)
+
+
+def format_plan(node: PlanNode | None) -> str:
+    lines = ["QueryPlan {"]
+    if node is not None:
+        lines.extend(_format(node, 1))
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _format(node: PlanNode, depth: int) -> list[str]:
+    pad = "  " * depth
+    match node:
+        case Fetch():
+            head = f'{pad}Fetch(service: "{node.subgraph}") {{'
+            body: list[str] = []
+            if node.requires_text:
+                body.extend(pad + "  " + line for line in node.requires_text)
+                body[-1] += " =>"
+            body.extend(pad + "  " + line for line in node.text)
+            return [head, *body, pad + "},"]
+        case Flatten():
+            inner = _format(node.node, depth + 1)
+            return [f'{pad}Flatten(path: "{".".join(node.path)}") {{', *inner, pad + "},"]
+        case Sequence() | Parallel():
+            name = "Sequence" if isinstance(node, Sequence) else "Parallel"
+            lines = [f"{pad}{name} {{"]
+            for child in node.nodes:
+                lines.extend(_format(child, depth + 1))
+            lines.append(pad + "},")
+            return lines

@@ -1,0 +1,470 @@
+"""Turn a normalized operation into a query plan for one supergraph.
+
+The walk: every field is resolved in the subgraph of the fetch we are in when that
+subgraph can resolve it (staying is cheapest); otherwise we jump through ``_entities`` to
+a subgraph that can, choosing one whose ``@key`` the current subgraph can provide (keys
+it cannot provide are themselves planned, which also reaches entities "only through
+another entity's key"). A ``@requires`` makes the jump's fetch depend on the fetches that
+supply the required fields, and adds them to the representation. Fetches are grouped per
+(parent fetch, subgraph, response path); the groups form a DAG that is emitted as
+``Sequence``/``Parallel`` levels, mutations' root fields strictly in order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from graphql import (
+    FieldNode,
+    GraphQLSchema,
+    ListValueNode,
+    ObjectValueNode,
+    SelectionSetNode,
+    ValueNode,
+    VariableNode,
+    print_ast,
+)
+
+from gateway.errors import GatewayError
+from gateway.planning.graph import SupergraphGraph, parse_field_set, provided_field
+from gateway.planning.operation import NField, Normalizer, NormalizedOperation, NSelection
+from gateway.planning.plan import (
+    Fetch,
+    Flatten,
+    KeyField,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Sequence,
+)
+from gateway.planning.selection import SubField, SubSelection
+
+Path = tuple[str, ...]
+
+
+class PlanningError(GatewayError):
+    code = "QUERY_PLANNING_FAILED"
+    status = 500
+
+
+@dataclass(eq=False)
+class FetchGroup:
+    id: int
+    subgraph: str
+    path: Path
+    entity: bool
+    parent: FetchGroup | None
+    selection: SubSelection = field(default_factory=SubSelection)
+    #: Entity fetches: per entity type, the representation's fields (planned selection).
+    requires: dict[str, list[tuple[NField, SubField]]] = field(default_factory=dict)
+    depends_on: set[FetchGroup] = field(default_factory=set)
+    children: dict[tuple[str, Path], FetchGroup] = field(default_factory=dict)
+    variables: set[str] = field(default_factory=set)
+
+    def __hash__(self) -> int:
+        return self.id
+
+
+class _Walk:
+    """One planning run (mutable state), for one normalized operation."""
+
+    def __init__(self, graph: SupergraphGraph, operation: NormalizedOperation) -> None:
+        self.graph = graph
+        self.operation = operation
+        self.groups: list[FetchGroup] = []
+        self._ids = itertools.count()
+        self._in_progress: set[tuple[int, str, str]] = set()
+        self._field_sets = Normalizer(graph.schema, {}, {})
+
+    def new_group(
+        self, subgraph: str, path: Path, entity: bool, parent: FetchGroup | None
+    ) -> FetchGroup:
+        group = FetchGroup(next(self._ids), subgraph, path, entity, parent)
+        if parent is not None:
+            group.depends_on.add(parent)
+        self.groups.append(group)
+        return group
+
+    # -- fields --------------------------------------------------------------------------
+
+    def plan_field(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        nfield: NField,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool = False,
+    ) -> tuple[set[FetchGroup], SubField]:
+        """Place ``nfield`` (a field of ``type_name`` at ``path``) into the plan.
+
+        Returns the groups that will supply it and the placed field."""
+        subgraph = group.subgraph
+        if nfield.name == "__typename":
+            return {group}, target.add_field("__typename", key=None if internal else nfield.key)
+        if self.graph.can_resolve(type_name, nfield.name, subgraph, provided):
+            placed = target.add_field(
+                nfield.name,
+                nfield.arguments,
+                key=None if internal else nfield.key,
+                composite=nfield.selection is not None,
+            )
+            _collect_variables(nfield.arguments, group.variables)
+            supplied = {group}
+            if nfield.selection is not None and placed.selection is not None:
+                sub_provided = self._provided_below(type_name, nfield.name, subgraph, provided)
+                child_path = path + (placed.key,) + ("@",) * nfield.list_depth
+                supplied |= self.plan_selection(
+                    group, nfield.selection, placed.selection, child_path, sub_provided, internal
+                )
+            return supplied, placed
+        child = self.jump(group, type_name, nfield.name, path, target, provided)
+        supplied, placed = self.plan_field(
+            child, type_name, nfield, child.selection.fragment(type_name), path, None, internal
+        )
+        return supplied | {child}, placed
+
+    def plan_selection(
+        self,
+        group: FetchGroup,
+        selection: NSelection,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool = False,
+    ) -> set[FetchGroup]:
+        supplied: set[FetchGroup] = set()
+        if not selection.abstract:
+            for type_name, fields in selection.by_type.items():
+                for nfield in fields:
+                    supplied |= self.plan_field(
+                        group, type_name, nfield, target, path, provided, internal
+                    )[0]
+            return supplied
+        # Abstract: ask the subgraph about each concrete type it may return, with
+        # __typename so the shaper (and later fetches) know which one each object is.
+        target.add_field("__typename")
+        possible = self.graph.possible_types_in(selection.parent, group.subgraph)
+        for type_name, fields in selection.by_type.items():
+            if type_name not in possible:
+                continue
+            fragment = target.fragment(type_name)
+            for nfield in fields:
+                supplied |= self.plan_field(
+                    group, type_name, nfield, fragment, path, provided, internal
+                )[0]
+        return supplied
+
+    def _provided_below(
+        self, type_name: str, field_name: str, subgraph: str, provided: SelectionSetNode | None
+    ) -> SelectionSetNode | None:
+        if provided is not None:
+            found = provided_field(provided, type_name, field_name)
+            if isinstance(found, FieldNode):
+                return found.selection_set
+        join = self.graph.join_field(type_name, field_name, subgraph)
+        if join is not None and join.provides:
+            return parse_field_set(join.provides)
+        return None
+
+    # -- entity jumps --------------------------------------------------------------------
+
+    def jump(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        field_name: str,
+        path: Path,
+        target: SubSelection,
+        provided: SelectionSetNode | None,
+    ) -> FetchGroup:
+        """The entity fetch (child of ``group``) that resolves ``type.field``."""
+        guard = (group.id, type_name, field_name)
+        if guard in self._in_progress:
+            raise PlanningError(f"No way to reach {type_name}.{field_name} (key cycle).")
+        candidates = [s for s in self.graph.resolvers(type_name, field_name) if s != group.subgraph]
+        best: tuple[tuple[bool, bool, int], str, str] | None = None
+        for index, candidate in enumerate(candidates):
+            existing = (candidate, path) in group.children
+            for key in self.graph.resolvable_keys(type_name, candidate):
+                direct = self._key_available(type_name, key, group.subgraph, provided)
+                score = (existing, direct, -index)
+                if best is None or score > best[0]:
+                    best = (score, candidate, key)
+        if best is None:
+            raise PlanningError(
+                f"Cannot plan {type_name}.{field_name}: no subgraph resolves it through a key"
+                f" reachable from '{group.subgraph}'."
+            )
+        _, subgraph, key = best
+        child = group.children.get((subgraph, path))
+        if child is None:
+            child = self.new_group(subgraph, path, True, group)
+            group.children[(subgraph, path)] = child
+        self._in_progress.add(guard)
+        try:
+            self._require(group, child, type_name, key, path, target, provided)
+            join = self.graph.join_field(type_name, field_name, subgraph)
+            if join is not None and join.requires:
+                self._require(group, child, type_name, join.requires, path, target, provided)
+        finally:
+            self._in_progress.discard(guard)
+        return child
+
+    def _require(
+        self,
+        group: FetchGroup,
+        child: FetchGroup,
+        type_name: str,
+        field_set: str,
+        path: Path,
+        target: SubSelection,
+        provided: SelectionSetNode | None,
+    ) -> None:
+        """Fetch ``field_set`` of ``type_name`` before ``child`` and send it in its
+        representations."""
+        target.add_field("__typename")
+        requirement = self._normalized_field_set(type_name, field_set)
+        entries = child.requires.setdefault(type_name, [])
+        for nfield in requirement:
+            supplied, placed = self.plan_field(
+                group, type_name, nfield, target, path, provided, internal=True
+            )
+            child.depends_on |= supplied - {child}
+            if not any(existing is nfield or existing.key == nfield.key for existing, _ in entries):
+                entries.append((nfield, placed))
+
+    def _normalized_field_set(self, type_name: str, field_set: str) -> list[NField]:
+        schema_type = self.graph.schema.get_type(type_name)
+        assert schema_type is not None
+        selection = self._field_sets.selection(
+            schema_type,  # type: ignore[arg-type]
+            list(parse_field_set(field_set).selections),
+        )
+        return selection.by_type.get(type_name, [])
+
+    def _key_available(
+        self, type_name: str, key: str, subgraph: str, provided: SelectionSetNode | None
+    ) -> bool:
+        return all(
+            self._locally_resolvable(type_name, nfield, subgraph, provided)
+            for nfield in self._normalized_field_set(type_name, key)
+        )
+
+    def _locally_resolvable(
+        self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None
+    ) -> bool:
+        if not self.graph.can_resolve(type_name, nfield.name, subgraph, provided):
+            return False
+        if nfield.selection is None:
+            return True
+        below = self._provided_below(type_name, nfield.name, subgraph, provided)
+        return all(
+            self._locally_resolvable(t, f, subgraph, below)
+            for t, fields in nfield.selection.by_type.items()
+            for f in fields
+        )
+
+    # -- root --------------------------------------------------------------------------
+
+    def local_score(self, type_name: str, nfield: NField, subgraph: str) -> int:
+        """How many fields below ``nfield`` ``subgraph`` resolves without leaving."""
+        if nfield.selection is None:
+            return 1
+        score = 1
+        for inner_type, fields in nfield.selection.by_type.items():
+            for inner in fields:
+                if self.graph.can_resolve(inner_type, inner.name, subgraph):
+                    score += self.local_score(inner_type, inner, subgraph)
+        return score
+
+    def plan_root(self) -> list[FetchGroup]:
+        root = self.operation.root
+        type_name = root.parent
+        roots: list[FetchGroup] = []
+        by_subgraph: dict[str, FetchGroup] = {}
+        sequential = self.operation.kind == "mutation"
+        for nfield in root.by_type[type_name]:
+            if nfield.introspection or nfield.name == "__typename":
+                continue
+            candidates = self.graph.resolvers(type_name, nfield.name)
+            if not candidates:
+                raise PlanningError(f"No subgraph resolves {type_name}.{nfield.name}.")
+            if sequential:
+                subgraph = candidates[0]
+                group = roots[-1] if roots and roots[-1].subgraph == subgraph else None
+                if group is None:
+                    group = self.new_group(subgraph, (), False, None)
+                    roots.append(group)
+            else:
+                subgraph = max(
+                    candidates,
+                    key=lambda s: (s in by_subgraph, self.local_score(type_name, nfield, s)),
+                )
+                group = by_subgraph.get(subgraph)
+                if group is None:
+                    group = by_subgraph[subgraph] = self.new_group(subgraph, (), False, None)
+                    roots.append(group)
+            self.plan_field(group, type_name, nfield, group.selection, (), None)
+        return roots
+
+
+def _collect_variables(arguments: tuple[object, ...], into: set[str]) -> None:
+    def visit(value: object) -> None:
+        if isinstance(value, VariableNode):
+            into.add(value.name.value)
+        elif isinstance(value, ListValueNode):
+            for item in value.values:
+                visit(item)
+        elif isinstance(value, ObjectValueNode):
+            for entry in value.fields:
+                visit(entry.value)
+
+    for argument in arguments:
+        visit(getattr(argument, "value", None))
+
+
+class Planner:
+    """Builds plans for one supergraph. Pure: no I/O, same input → same plan."""
+
+    def __init__(self, graph: SupergraphGraph) -> None:
+        self.graph = graph
+
+    @property
+    def schema(self) -> GraphQLSchema:
+        return self.graph.schema
+
+    def plan(self, operation: NormalizedOperation) -> QueryPlan:
+        walk = _Walk(self.graph, operation)
+        roots = walk.plan_root()
+        has_introspection = any(
+            f.introspection for f in operation.root.by_type[operation.root.parent]
+        )
+        emitter = _Emitter(operation)
+        if operation.kind == "mutation":
+            nodes = [emitter.levels(_subtree(root, walk.groups)) for root in roots]
+            node: PlanNode | None = _wrap(Sequence, nodes)
+        else:
+            node = emitter.levels(walk.groups) if walk.groups else None
+        return QueryPlan(node, operation, has_introspection)
+
+
+def _subtree(root: FetchGroup, groups: list[FetchGroup]) -> list[FetchGroup]:
+    def root_of(group: FetchGroup) -> FetchGroup:
+        while group.parent is not None:
+            group = group.parent
+        return group
+
+    return [g for g in groups if root_of(g) is root]
+
+
+def _wrap(kind: type[Sequence] | type[Parallel], nodes: list[PlanNode]) -> PlanNode | None:
+    if not nodes:
+        return None
+    if len(nodes) == 1:
+        return nodes[0]
+    return kind(tuple(nodes))
+
+
+class _Emitter:
+    def __init__(self, operation: NormalizedOperation) -> None:
+        self.operation = operation
+        self.counter = itertools.count()
+        definitions = operation.operation.variable_definitions or ()
+        self.variable_definitions = {d.variable.name.value: d for d in definitions}
+
+    def levels(self, groups: list[FetchGroup]) -> PlanNode:
+        members = set(groups)
+        level: dict[FetchGroup, int] = {}
+
+        def level_of(group: FetchGroup) -> int:
+            if group not in level:
+                deps = [d for d in group.depends_on if d in members]
+                level[group] = 1 + max((level_of(d) for d in deps), default=-1)
+            return level[group]
+
+        by_level: dict[int, list[PlanNode]] = {}
+        for group in sorted(groups, key=lambda g: g.id):
+            if group.selection.is_empty():
+                continue
+            by_level.setdefault(level_of(group), []).append(self.node(group))
+        stages = [_wrap(Parallel, by_level[k]) for k in sorted(by_level)]
+        node = _wrap(Sequence, [s for s in stages if s is not None])
+        assert node is not None
+        return node
+
+    def node(self, group: FetchGroup) -> PlanNode:
+        variables = tuple(sorted(group.variables))
+        definitions = [
+            print_ast(self.variable_definitions[v])
+            for v in variables
+            if v in self.variable_definitions
+        ]
+        name = self.operation.name
+        op_name = f" {name}__{group.subgraph}__{next(self.counter)}" if name else ""
+        if not group.entity:
+            kind = self.operation.kind
+            header = f"{kind}{op_name}" + (f"({', '.join(definitions)})" if definitions else "")
+            fetch = Fetch(
+                group.subgraph,
+                header + group.selection.compact(),
+                variables,
+                text=tuple(group.selection.pretty(1)),
+                kind=kind,
+            )
+            return fetch
+        definitions.insert(0, "$representations: [_Any!]!")
+        header = f"query{op_name}({', '.join(definitions)})"
+        operation = (
+            header + "{_entities(representations: $representations)"
+            + group.selection.compact() + "}"
+        )
+        requires_selection = SubSelection()
+        requires: list[tuple[str, tuple[KeyField, ...]]] = []
+        for type_name, entries in group.requires.items():
+            fragment = requires_selection.fragment(type_name)
+            fragment.add_field("__typename")
+            keys = tuple(_key_field(nfield, placed, fragment) for nfield, placed in entries)
+            requires.append((type_name, keys))
+        fetch = Fetch(
+            group.subgraph,
+            operation,
+            variables,
+            requires=tuple(requires),
+            text=tuple(group.selection.pretty(1)),
+            requires_text=tuple(requires_selection.pretty(1)),
+        )
+        return Flatten(group.path, fetch)
+
+
+def _key_field(nfield: NField, placed: SubField, text: SubSelection) -> KeyField:
+    """The representation field for a planned requirement (and its readable form)."""
+    shown = text.add_field(nfield.name, composite=nfield.selection is not None)
+    if nfield.selection is None or placed.selection is None:
+        return KeyField(nfield.name, placed.key)
+    children: list[KeyField] = []
+    for type_name, fields in nfield.selection.by_type.items():
+        for inner in fields:
+            source = placed.selection.fragments.get(type_name, placed.selection)
+            found = _find_internal(source, inner.name) or _find_internal(
+                placed.selection, inner.name
+            )
+            if found is None:
+                continue
+            assert shown.selection is not None
+            children.append(_key_field(inner, found, shown.selection))
+    return KeyField(nfield.name, placed.key, tuple(children))
+
+
+def _find_internal(selection: SubSelection, name: str) -> SubField | None:
+    for candidate in (name, f"_gw_{name}"):
+        found = selection.fields.get(candidate)
+        if found is not None and found.name == name:
+            return found
+    return None
+
+
+def value_text(value: ValueNode) -> str:
+    return print_ast(value)

@@ -1,0 +1,102 @@
+"""Selections of subgraph operations under construction, and their printed text.
+
+The planner adds fields to a ``SubSelection`` as it decides which subgraph resolves what;
+once planning is done each fetch's selection is printed once into the operation text sent
+to the subgraph (compact) and into the plan's readable form (indented).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphql import ArgumentNode, print_ast
+
+
+@dataclass(slots=True, eq=False)
+class SubField:
+    key: str
+    name: str
+    arguments: tuple[ArgumentNode, ...] = ()
+    selection: SubSelection | None = None
+
+    def signature(self) -> tuple[str, str]:
+        return self.name, _print_arguments(self.arguments)
+
+
+@dataclass(slots=True, eq=False)
+class SubSelection:
+    fields: dict[str, SubField] = field(default_factory=dict)
+    fragments: dict[str, SubSelection] = field(default_factory=dict)
+
+    def add_field(
+        self, name: str, arguments: tuple[ArgumentNode, ...] = (), key: str | None = None,
+        composite: bool = False,
+    ) -> SubField:
+        """The field at ``key`` (added if absent). Internal fields ask for ``key=None``:
+        they take the field's own name, or an internal alias when a client alias holds it."""
+        wanted = (name, _print_arguments(arguments))
+        if key is None:
+            key = name
+            existing = self.fields.get(key)
+            if existing is not None and existing.signature() != wanted:
+                key = f"_gw_{name}"
+        existing = self.fields.get(key)
+        if existing is None:
+            existing = SubField(key, name, arguments, SubSelection() if composite else None)
+            self.fields[key] = existing
+        elif composite and existing.selection is None:
+            existing.selection = SubSelection()
+        return existing
+
+    def fragment(self, type_name: str) -> SubSelection:
+        found = self.fragments.get(type_name)
+        if found is None:
+            found = self.fragments[type_name] = SubSelection()
+        return found
+
+    def is_empty(self) -> bool:
+        return not self.fields and not self.fragments
+
+    # -- printing ---------------------------------------------------------------------
+
+    def compact(self) -> str:
+        parts: list[str] = []
+        for sub in self.fields.values():
+            parts.append(_field_head(sub))
+            if sub.selection is not None:
+                parts.append(sub.selection.compact())
+        for type_name, fragment in self.fragments.items():
+            if not fragment.is_empty():
+                parts.append(f"...on {type_name}")
+                parts.append(fragment.compact())
+        return "{" + " ".join(parts) + "}"
+
+    def pretty(self, indent: int) -> list[str]:
+        pad = "  " * indent
+        lines = [pad[:-2] + "{" if indent else "{"]
+        for sub in self.fields.values():
+            if sub.selection is None:
+                lines.append(pad + _field_head(sub))
+            else:
+                inner = sub.selection.pretty(indent + 1)
+                lines.append(pad + _field_head(sub) + " " + inner[0].strip())
+                lines.extend(inner[1:])
+        for type_name, fragment in self.fragments.items():
+            if fragment.is_empty():
+                continue
+            inner = fragment.pretty(indent + 1)
+            lines.append(pad + f"... on {type_name} " + inner[0].strip())
+            lines.extend(inner[1:])
+        lines.append(pad[:-2] + "}" if indent else "}")
+        return lines
+
+
+def _print_arguments(arguments: tuple[ArgumentNode, ...]) -> str:
+    if not arguments:
+        return ""
+    return "(" + ", ".join(print_ast(a) for a in arguments) + ")"
+
+
+def _field_head(sub: SubField) -> str:
+    alias = f"{sub.key}: " if sub.key != sub.name else ""
+    return alias + sub.name + _print_arguments(sub.arguments)
