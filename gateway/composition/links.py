@@ -1,0 +1,148 @@
+"""Which local directive name means which federation directive, from ``@link``.
+
+A Federation 2 subgraph links the federation spec::
+
+    extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                        import: ["@key", {name: "@shareable", as: "@share"}])
+
+Imported directives are used under their (possibly renamed) names; every other one is
+reachable as ``@federation__<name>`` (or ``@<as>__<name>`` when the link has ``as:``).
+A subgraph without such a link is a Federation 1 subgraph: the names are the defaults.
+``@cost``/``@listSize`` may also come from their own spec (``specs.apollo.dev/cost``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graphql import (
+    ConstArgumentNode,
+    ConstDirectiveNode,
+    DocumentNode,
+    ListValueNode,
+    ObjectValueNode,
+    SchemaDefinitionNode,
+    SchemaExtensionNode,
+    StringValueNode,
+)
+
+from gateway.composition.errors import CompositionError, CompositionFailed
+
+FEDERATION_DIRECTIVES = (
+    "key",
+    "external",
+    "requires",
+    "provides",
+    "extends",
+    "shareable",
+    "override",
+    "inaccessible",
+    "tag",
+    "interfaceObject",
+    "composeDirective",
+    "authenticated",
+    "requiresScopes",
+    "policy",
+    "context",
+    "fromContext",
+    "cost",
+    "listSize",
+)
+FEDERATION_URL = re.compile(r"^https://specs\.apollo\.dev/federation/v2\.(\d+)$")
+COST_URL = re.compile(r"^https://specs\.apollo\.dev/cost/v0\.\d+$")
+LINK_URL = re.compile(r"^https://specs\.apollo\.dev/link/v1\.\d+$")
+
+
+@dataclass
+class DirectiveNames:
+    """Maps the names used in one subgraph's SDL to canonical federation names."""
+
+    fed1: bool
+    fed_minor: int
+    canonical: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, local: str) -> str | None:
+        return self.canonical.get(local)
+
+
+def _arg(node: ConstDirectiveNode, name: str) -> ConstArgumentNode | None:
+    return next((a for a in node.arguments or () if a.name.value == name), None)
+
+
+def _string(node: ConstDirectiveNode, name: str) -> str | None:
+    arg = _arg(node, name)
+    if arg is not None and isinstance(arg.value, StringValueNode):
+        return arg.value.value
+    return None
+
+
+def _imports(link: ConstDirectiveNode, subgraph: str) -> list[tuple[str, str]]:
+    """``(imported name, local name)`` pairs, both without ``@``."""
+    arg = _arg(link, "import")
+    if arg is None:
+        return []
+    values = arg.value.values if isinstance(arg.value, ListValueNode) else (arg.value,)
+    pairs: list[tuple[str, str]] = []
+    for value in values:
+        if isinstance(value, StringValueNode):
+            pairs.append((value.value.lstrip("@"), value.value.lstrip("@")))
+        elif isinstance(value, ObjectValueNode):
+            entries = {
+                f.name.value: f.value.value
+                for f in value.fields
+                if isinstance(f.value, StringValueNode)
+            }
+            if "name" not in entries:
+                raise CompositionFailed(
+                    [
+                        CompositionError(
+                            "INVALID_LINK_DIRECTIVE_USAGE",
+                            f'[{subgraph}] an @link import needs a "name"',
+                            (subgraph,),
+                        )
+                    ]
+                )
+            name = entries["name"]
+            pairs.append((name.lstrip("@"), entries.get("as", name).lstrip("@")))
+    return pairs
+
+
+def schema_links(document: DocumentNode) -> list[ConstDirectiveNode]:
+    """Every ``@link`` applied to ``schema`` or ``extend schema``."""
+    links: list[ConstDirectiveNode] = []
+    for definition in document.definitions:
+        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
+            links.extend(d for d in definition.directives or () if d.name.value == "link")
+    return links
+
+
+def resolve_names(document: DocumentNode, subgraph: str) -> DirectiveNames:
+    """Work out the federation version and directive names a subgraph uses."""
+    links = schema_links(document)
+    fed_link = next(
+        (link for link in links if FEDERATION_URL.match(_string(link, "url") or "")), None
+    )
+    if fed_link is None:
+        names = DirectiveNames(fed1=True, fed_minor=0)
+        for name in FEDERATION_DIRECTIVES:
+            names.canonical[name] = name
+    else:
+        match = FEDERATION_URL.match(_string(fed_link, "url") or "")
+        assert match is not None
+        names = DirectiveNames(fed1=False, fed_minor=int(match.group(1)))
+        prefix = _string(fed_link, "as") or "federation"
+        for name in FEDERATION_DIRECTIVES:
+            names.canonical[f"{prefix}__{name}"] = name
+        for imported, local in _imports(fed_link, subgraph):
+            if imported in FEDERATION_DIRECTIVES:
+                names.canonical[local] = imported
+    for link in links:
+        if COST_URL.match(_string(link, "url") or ""):
+            prefix = _string(link, "as") or "cost"
+            names.canonical[f"{prefix}__cost"] = "cost"
+            names.canonical[f"{prefix}__listSize"] = "listSize"
+            for imported, local in _imports(link, subgraph):
+                if imported in ("cost", "listSize"):
+                    names.canonical[local] = imported
+    return names

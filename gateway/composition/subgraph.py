@@ -1,0 +1,307 @@
+"""Parse one subgraph's SDL into the subgraph model (``model.py``).
+
+Handles both styles a subgraph may publish: Federation 2 (``@link`` to the federation
+spec, with imports, renames and ``federation__`` prefixes) and Federation 1 (no link,
+``extend type`` for entities owned elsewhere). Federation plumbing (``_Service``,
+``_Entity``, ``_Any``, ``Query._service``/``_entities``, directive definitions) is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graphql import (
+    BooleanValueNode,
+    ConstDirectiveNode,
+    DirectiveDefinitionNode,
+    EnumTypeDefinitionNode,
+    EnumTypeExtensionNode,
+    GraphQLSyntaxError,
+    InputObjectTypeDefinitionNode,
+    InputObjectTypeExtensionNode,
+    InputValueDefinitionNode,
+    InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
+    IntValueNode,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    ScalarTypeDefinitionNode,
+    ScalarTypeExtensionNode,
+    SchemaDefinitionNode,
+    SchemaExtensionNode,
+    StringValueNode,
+    TypeDefinitionNode,
+    TypeExtensionNode,
+    UnionTypeDefinitionNode,
+    UnionTypeExtensionNode,
+    parse,
+    print_ast,
+)
+
+from gateway.composition.errors import CompositionError, CompositionFailed
+from gateway.composition.links import DirectiveNames, resolve_names
+from gateway.composition.model import (
+    Applied,
+    Argument,
+    EnumValue,
+    Field,
+    Key,
+    Subgraph,
+    TypeDef,
+    TypeKind,
+)
+
+#: Federation machinery a subgraph may print in its SDL; never part of the supergraph.
+INTERNAL_TYPES = frozenset(
+    {
+        "_Any",
+        "_Entity",
+        "_Service",
+        "_FieldSet",
+        "FieldSet",
+        "link__Import",
+        "link__Purpose",
+        "federation__FieldSet",
+        "federation__Scope",
+        "federation__Policy",
+        "federation__ContextFieldValue",
+    }
+)
+INTERNAL_ROOT_FIELDS = frozenset({"_service", "_entities"})
+BUILTIN_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "oneOf", "skip", "include", "link"})
+_KINDS: dict[type, TypeKind] = {
+    ObjectTypeDefinitionNode: "object",
+    ObjectTypeExtensionNode: "object",
+    InterfaceTypeDefinitionNode: "interface",
+    InterfaceTypeExtensionNode: "interface",
+    UnionTypeDefinitionNode: "union",
+    UnionTypeExtensionNode: "union",
+    EnumTypeDefinitionNode: "enum",
+    EnumTypeExtensionNode: "enum",
+    InputObjectTypeDefinitionNode: "input",
+    InputObjectTypeExtensionNode: "input",
+    ScalarTypeDefinitionNode: "scalar",
+    ScalarTypeExtensionNode: "scalar",
+}
+DEFAULT_ROOTS = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
+
+
+@dataclass
+class _Reader:
+    """Reads applied directives under their canonical names."""
+
+    subgraph: str
+    names: DirectiveNames
+    custom: frozenset[str]
+
+    def fail(self, code: str, message: str) -> CompositionFailed:
+        return CompositionFailed(
+            [CompositionError(code, f"[{self.subgraph}] {message}", (self.subgraph,))]
+        )
+
+    def canonical(
+        self, directives: Sequence[ConstDirectiveNode] | None
+    ) -> list[tuple[str, ConstDirectiveNode]]:
+        out: list[tuple[str, ConstDirectiveNode]] = []
+        for directive in directives or ():
+            local = directive.name.value
+            name = self.names.lookup(local)
+            if name is not None:
+                out.append((name, directive))
+            elif local in BUILTIN_DIRECTIVES:
+                out.append((local, directive))
+            elif local not in self.custom:
+                hint = "" if self.names.fed1 else " (is it imported from the federation spec?)"
+                raise self.fail("INVALID_GRAPHQL", f'unknown directive "@{local}"{hint}')
+        return out
+
+    def applied(self, target: Applied, directives: Sequence[ConstDirectiveNode] | None) -> None:
+        for name, node in self.canonical(directives):
+            if name == "inaccessible":
+                target.inaccessible = True
+            elif name == "tag":
+                tag = string_arg(node, "name")
+                if tag is not None and tag not in target.tags:
+                    target.tags.append(tag)
+            elif name == "deprecated":
+                target.deprecated = string_arg(node, "reason") or ""
+            elif name == "cost":
+                weight = next(
+                    (a.value for a in node.arguments or () if a.name.value == "weight"), None
+                )
+                if isinstance(weight, IntValueNode):
+                    target.cost = int(weight.value)
+                elif isinstance(weight, StringValueNode):
+                    target.cost = int(float(weight.value))
+            elif name == "listSize":
+                target.list_size = ", ".join(print_ast(a) for a in node.arguments or ())
+
+
+def string_arg(node: ConstDirectiveNode, name: str) -> str | None:
+    for arg in node.arguments or ():
+        if arg.name.value == name and isinstance(arg.value, StringValueNode):
+            return arg.value.value
+    return None
+
+
+def bool_arg(node: ConstDirectiveNode, name: str, default: bool) -> bool:
+    for arg in node.arguments or ():
+        if arg.name.value == name and isinstance(arg.value, BooleanValueNode):
+            return arg.value.value
+    return default
+
+
+def parse_subgraph(name: str, url: str, sdl: str) -> Subgraph:
+    """Parse and normalise one subgraph; raises ``CompositionFailed`` on invalid SDL."""
+    try:
+        document = parse(sdl, no_location=True)
+    except GraphQLSyntaxError as exc:
+        raise CompositionFailed(
+            [CompositionError("INVALID_GRAPHQL", f"[{name}] {exc.message}", (name,))]
+        ) from exc
+    names = resolve_names(document, name)
+    custom = frozenset(
+        d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)
+    )
+    reader = _Reader(name, names, custom)
+    subgraph = Subgraph(name=name, url=url, fed_minor=names.fed_minor, fed1=names.fed1)
+    renames = _root_renames(document)
+    for definition in document.definitions:
+        if isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
+            type_name = definition.name.value
+            if type_name in INTERNAL_TYPES:
+                continue
+            _add(reader, subgraph, definition, renames.get(type_name, type_name))
+    for type_def in subgraph.types.values():
+        for f in type_def.fields.values():
+            f.type = _rename_ref(f.type, renames)
+        type_def.members = [renames.get(m, m) for m in type_def.members]
+        type_def.interfaces = [renames.get(i, i) for i in type_def.interfaces]
+    for kind, default in DEFAULT_ROOTS.items():
+        if default in subgraph.types:
+            subgraph.roots[kind] = default
+    query = subgraph.types.get("Query")
+    if query is None:
+        # Every subgraph serves ``Query`` (``_entities``/``_service`` at least), so, as in
+        # rover's output, every graph appears in ``Query``'s ``@join__type``s.
+        query = subgraph.types["Query"] = TypeDef(name="Query", kind="object")
+        subgraph.roots["query"] = "Query"
+    for internal in INTERNAL_ROOT_FIELDS:
+        query.fields.pop(internal, None)
+    return subgraph
+
+
+def _root_renames(document: object) -> dict[str, str]:
+    renames: dict[str, str] = {}
+    for definition in getattr(document, "definitions", ()):
+        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
+            for op in definition.operation_types or ():
+                renames[op.type.name.value] = DEFAULT_ROOTS[op.operation.value]
+    return {old: new for old, new in renames.items() if old != new}
+
+
+def _rename_ref(type_ref: str, renames: dict[str, str]) -> str:
+    core = type_ref.replace("[", "").replace("]", "").replace("!", "")
+    return type_ref.replace(core, renames[core]) if core in renames else type_ref
+
+
+def _add(
+    reader: _Reader,
+    subgraph: Subgraph,
+    node: TypeDefinitionNode | TypeExtensionNode,
+    type_name: str,
+) -> None:
+    kind = _KINDS[type(node)]
+    is_extension = isinstance(node, TypeExtensionNode)
+    existing = subgraph.types.get(type_name)
+    if existing is None:
+        existing = TypeDef(name=type_name, kind=kind, extension_only=True)
+        subgraph.types[type_name] = existing
+    elif existing.kind != kind:
+        raise reader.fail(
+            "INVALID_GRAPHQL", f'type "{type_name}" is defined as both {existing.kind} and {kind}'
+        )
+    if not is_extension:
+        existing.extension_only = False
+    description = getattr(node, "description", None)
+    if description is not None:
+        existing.description = description.value
+    directives = reader.canonical(node.directives)
+    extends = any(name == "extends" for name, _ in directives)
+    if extends:
+        existing.extension_only = True
+    reader.applied(existing, node.directives)
+    for name, directive in directives:
+        if name == "key":
+            fields = string_arg(directive, "fields")
+            if fields is None:
+                raise reader.fail("KEY_INVALID_FIELDS", f'@key on "{type_name}" has no "fields"')
+            existing.keys.append(
+                Key(
+                    fields=fields,
+                    resolvable=bool_arg(directive, "resolvable", True),
+                    extension=(is_extension or extends) and not subgraph.fed1,
+                )
+            )
+        elif name == "interfaceObject":
+            existing.interface_object = True
+    type_shareable = any(name == "shareable" for name, _ in directives)
+    for iface in getattr(node, "interfaces", None) or ():
+        if iface.name.value not in existing.interfaces:
+            existing.interfaces.append(iface.name.value)
+    for member in getattr(node, "types", None) or ():
+        if member.name.value not in existing.members:
+            existing.members.append(member.name.value)
+    for value_node in getattr(node, "values", None) or ():
+        value = EnumValue(name=value_node.name.value)
+        if value_node.description is not None:
+            value.description = value_node.description.value
+        reader.applied(value, value_node.directives)
+        existing.values[value.name] = value
+    for field_node in getattr(node, "fields", None) or ():
+        f = _field(reader, field_node)
+        f.shareable = f.shareable or type_shareable
+        if f.name in existing.fields:
+            raise reader.fail("INVALID_GRAPHQL", f'field "{type_name}.{f.name}" is defined twice')
+        existing.fields[f.name] = f
+
+
+def _argument(reader: _Reader, node: InputValueDefinitionNode) -> Argument:
+    arg = Argument(
+        name=node.name.value,
+        type=print_ast(node.type),
+        default=print_ast(node.default_value) if node.default_value is not None else None,
+        description=node.description.value if node.description is not None else None,
+    )
+    reader.applied(arg, node.directives)
+    return arg
+
+
+def _field(reader: _Reader, node: object) -> Field:
+    name_node = getattr(node, "name")  # noqa: B009 - field and input value nodes alike
+    f = Field(name=name_node.value, type=print_ast(getattr(node, "type")))  # noqa: B009
+    description = getattr(node, "description", None)
+    if description is not None:
+        f.description = description.value
+    default = getattr(node, "default_value", None)
+    if default is not None:
+        f.default = print_ast(default)
+    for arg_node in getattr(node, "arguments", None) or ():
+        arg = _argument(reader, arg_node)
+        f.args[arg.name] = arg
+    directives = getattr(node, "directives", None)
+    reader.applied(f, directives)
+    for name, directive in reader.canonical(directives):
+        if name == "external":
+            f.external = True
+        elif name == "shareable":
+            f.shareable = True
+        elif name == "requires":
+            f.requires = string_arg(directive, "fields")
+        elif name == "provides":
+            f.provides = string_arg(directive, "fields")
+        elif name == "override":
+            f.override_from = string_arg(directive, "from")
+            f.override_label = string_arg(directive, "label")
+    return f

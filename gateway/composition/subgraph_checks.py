@@ -1,0 +1,206 @@
+"""Checks one subgraph on its own, and upgrades Federation 1 subgraphs.
+
+Per-subgraph rules (Apollo's codes): every ``@key``/``@requires``/``@provides`` field set
+must select existing fields (``*_INVALID_FIELDS``), keys may not select fields with
+arguments (``KEY_FIELDS_HAS_ARGS``) or lists/interfaces/unions
+(``KEY_FIELDS_SELECT_INVALID_TYPE``), ``@requires``/``@provides`` may only name
+``@external`` fields (``*_FIELDS_MISSING_EXTERNAL``), and an ``@external`` field must be
+used by one of them (``EXTERNAL_UNUSED``).
+
+Federation 1 subgraphs follow the upgrade rules of Federation 2 composition: every
+field counts as ``@shareable``, ``@external`` on the key fields of a type extension is
+dropped, unused ``@external`` fields are removed, and type extensions become plain
+definitions (``subgraph.py`` already never marks their keys as extensions).
+"""
+
+from __future__ import annotations
+
+from gateway.composition.errors import CompositionError
+from gateway.composition.fieldset import Walk, base_name, walk
+from gateway.composition.model import Subgraph, TypeDef
+
+UsedFields = set[tuple[str, str]]
+
+
+def check_subgraph(subgraph: Subgraph) -> list[CompositionError]:
+    """Validate (and for Federation 1, upgrade) ``subgraph`` in place."""
+    errors: list[CompositionError] = []
+    if subgraph.fed1:
+        _upgrade_keys(subgraph)
+    used = _check_field_sets(subgraph, errors)
+    subgraph.used = used
+    if errors:
+        return errors
+    for type_def in subgraph.types.values():
+        _check_type(subgraph, type_def, used, errors)
+    return errors
+
+
+def _error(subgraph: Subgraph, code: str, message: str) -> CompositionError:
+    return CompositionError(code, f"[{subgraph.name}] {message}", (subgraph.name,))
+
+
+def _upgrade_keys(subgraph: Subgraph) -> None:
+    for type_def in subgraph.types.values():
+        if type_def.kind == "object":
+            for f in type_def.fields.values():
+                f.shareable = True
+        if not type_def.extension_only:
+            continue
+        for key in type_def.keys:
+            for selected in walk(subgraph, type_def.name, key.fields).selected:
+                if selected.top_level:
+                    selected.field.external = False
+
+
+def _check_field_sets(subgraph: Subgraph, errors: list[CompositionError]) -> UsedFields:
+    used: UsedFields = set()
+
+    def mark(result: Walk) -> None:
+        used.update((s.parent, s.field.name) for s in result.selected)
+
+    for type_def in subgraph.types.values():
+        for key in type_def.keys:
+            result = walk(subgraph, type_def.name, key.fields)
+            mark(result)
+            subgraph.key_fields.update((s.parent, s.field.name) for s in result.selected)
+            where = f'@key(fields: "{key.fields}") on "{type_def.name}"'
+            if result.problems:
+                errors.append(
+                    _error(
+                        subgraph,
+                        "KEY_INVALID_FIELDS",
+                        f"{where} is invalid: {'; '.join(result.problems)}",
+                    )
+                )
+            elif result.with_args:
+                errors.append(
+                    _error(
+                        subgraph,
+                        "KEY_FIELDS_HAS_ARGS",
+                        f"{where} selects field(s) with arguments: {', '.join(result.with_args)}",
+                    )
+                )
+            elif result.bad_key_types:
+                errors.append(
+                    _error(
+                        subgraph,
+                        "KEY_FIELDS_SELECT_INVALID_TYPE",
+                        f"{where} selects a list, interface or union field: {', '.join(result.bad_key_types)}",
+                    )
+                )
+        for f in type_def.fields.values():
+            coordinate = f'"{type_def.name}.{f.name}"'
+            if f.requires is not None:
+                result = walk(subgraph, type_def.name, f.requires)
+                mark(result)
+                if result.problems:
+                    errors.append(
+                        _error(
+                            subgraph,
+                            "REQUIRES_INVALID_FIELDS",
+                            f'@requires(fields: "{f.requires}") on {coordinate} is invalid: {"; ".join(result.problems)}',
+                        )
+                    )
+                missing = [
+                    f"{s.parent}.{s.field.name}"
+                    for s in result.selected
+                    if not s.field.external and (s.top_level or s.parent in _entity_names(subgraph))
+                ]
+                if missing and not result.problems:
+                    errors.append(
+                        _error(
+                            subgraph,
+                            "REQUIRES_FIELDS_MISSING_EXTERNAL",
+                            f'@requires(fields: "{f.requires}") on {coordinate} selects {", ".join(missing)}, which must be marked @external',
+                        )
+                    )
+            if f.provides is not None:
+                target = subgraph.types.get(base_name(f.type))
+                if target is None or target.kind not in ("object", "interface", "union"):
+                    errors.append(
+                        _error(
+                            subgraph,
+                            "PROVIDES_ON_NON_OBJECT_FIELD",
+                            f"@provides on {coordinate} is invalid: its type {f.type} is not a composite type",
+                        )
+                    )
+                    continue
+                result = walk(subgraph, target.name, f.provides)
+                mark(result)
+                if result.problems:
+                    errors.append(
+                        _error(
+                            subgraph,
+                            "PROVIDES_INVALID_FIELDS",
+                            f'@provides(fields: "{f.provides}") on {coordinate} is invalid: {"; ".join(result.problems)}',
+                        )
+                    )
+                elif not subgraph.fed1:
+                    missing = [
+                        f"{s.parent}.{s.field.name}"
+                        for s in result.selected
+                        if not s.field.external and s.parent in _entity_names(subgraph)
+                    ]
+                    if missing:
+                        errors.append(
+                            _error(
+                                subgraph,
+                                "PROVIDES_FIELDS_MISSING_EXTERNAL",
+                                f'@provides(fields: "{f.provides}") on {coordinate} selects {", ".join(missing)}, which must be marked @external',
+                            )
+                        )
+    return used
+
+
+def _entity_names(subgraph: Subgraph) -> set[str]:
+    return {t.name for t in subgraph.types.values() if t.keys}
+
+
+def _check_type(
+    subgraph: Subgraph, type_def: TypeDef, used: UsedFields, errors: list[CompositionError]
+) -> None:
+    if type_def.interface_object and not type_def.keys:
+        errors.append(
+            _error(
+                subgraph,
+                "INTERFACE_OBJECT_USAGE_ERROR",
+                f'@interfaceObject can only be applied to entity types but type "{type_def.name}" has no @key in this subgraph',
+            )
+        )
+    implemented = {
+        name
+        for iface in type_def.interfaces
+        if (it := subgraph.types.get(iface)) is not None
+        for name in it.fields
+    }
+    for name, f in list(type_def.fields.items()):
+        coordinate = f'"{type_def.name}.{name}"'
+        if f.override_from is not None and f.override_from == subgraph.name:
+            errors.append(
+                _error(
+                    subgraph,
+                    "OVERRIDE_FROM_SELF_ERROR",
+                    f'@override on {coordinate} names its own subgraph "{subgraph.name}"',
+                )
+            )
+        if f.override_from is not None and f.external:
+            errors.append(
+                _error(
+                    subgraph,
+                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                    f"@override cannot be used on {coordinate}, which is @external",
+                )
+            )
+        if not f.external or (type_def.name, name) in used or name in implemented:
+            continue
+        if subgraph.fed1:
+            del type_def.fields[name]
+        else:
+            errors.append(
+                _error(
+                    subgraph,
+                    "EXTERNAL_UNUSED",
+                    f"field {coordinate} is marked @external but is not used by any @key, @requires or @provides",
+                )
+            )
