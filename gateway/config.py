@@ -3,11 +3,16 @@ environment overrides. Every field states its default and what leaving it unset 
 
 from __future__ import annotations
 
-from typing import Literal
+import os
+from collections.abc import Mapping
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from gateway.engine_config import EngineConfig
+from gateway.http.config import ServerConfig
 from gateway.limits.config import LimitsConfig
 from gateway.persisted.config import PersistedConfig
 
@@ -42,3 +47,100 @@ class GatewayConfig(_Section):
     persisted: PersistedConfig = Field(default_factory=PersistedConfig)
     #: Redis URL for shared stores (APQ, subscriptions fan-out). Unset: in-process stores.
     redis_url: str | None = None
+    #: The HTTP front door: listen address, limits, batching, compression, GraphiQL.
+    server: ServerConfig = Field(default_factory=ServerConfig)
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        """``server.graphiql``, or its mode-dependent default when unset."""
+        if self.server.graphiql is None:
+            return self.mode == "dev"
+        return self.server.graphiql
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message names each bad key and what is wrong."""
+
+
+#: Environment variables ``GATEWAY_<SECTION>__<KEY>=value`` override the file's values;
+#: ``__`` separates nesting levels, names are case-insensitive.
+ENV_PREFIX = "GATEWAY_"
+#: The one ``GATEWAY_*`` variable that is not an override: the config file's path.
+ENV_CONFIG_FILE = "GATEWAY_CONFIG"
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> GatewayConfig:
+    """The configuration from a YAML file (optional) and ``GATEWAY_*`` overrides.
+
+    An override's value is read as a YAML scalar or flow collection (``4001``, ``true``,
+    ``[a, b]``), so it has the type the file would give it. Raises ``ConfigError`` naming
+    every bad key, what is wrong, and where the value came from.
+    """
+    env = os.environ if environ is None else environ
+    data: dict[str, Any] = _read_file(path) if path is not None else {}
+    origins: dict[tuple[str, ...], str] = {}
+    for name, raw in sorted(env.items()):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper == ENV_CONFIG_FILE:
+            continue
+        keys = tuple(part.lower() for part in upper[len(ENV_PREFIX) :].split("__"))
+        if not all(keys):
+            raise ConfigError(f"{name}: empty key segment (use one '__' between levels)")
+        _set_nested(data, keys, _parse_env_value(raw))
+        origins[keys] = name
+    try:
+        return GatewayConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = [_describe(error, origins) for error in exc.errors()]
+        where = f" ({os.fspath(path)})" if path is not None else ""
+        raise ConfigError(f"invalid configuration{where}:\n  " + "\n  ".join(lines)) from None
+
+
+def _read_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as file:
+            loaded = yaml.safe_load(file)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {os.fspath(path)}: not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {os.fspath(path)}: cannot be read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {os.fspath(path)}: not valid YAML: {exc}") from None
+    if loaded is None:  # an empty file: every default
+        return {}
+    if not isinstance(loaded, dict):
+        kind = type(loaded).__name__
+        raise ConfigError(f"config file {os.fspath(path)}: must be a mapping, not {kind}")
+    return loaded
+
+
+def _parse_env_value(raw: str) -> Any:
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    # A value YAML reads as a mapping ("a: b") is surely meant as text.
+    return raw if isinstance(value, dict) else value
+
+
+def _set_nested(data: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
+    node = data
+    for key in keys[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {}
+        node = child
+    node[keys[-1]] = value
+
+
+def _describe(error: ErrorDetails, origins: dict[tuple[str, ...], str]) -> str:
+    loc = tuple(str(part) for part in error["loc"])
+    key = ".".join(loc) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        message = "unknown option"
+    else:
+        message = f"{error['msg']} (got {error['input']!r})"
+    source = next((env for keys, env in origins.items() if loc[: len(keys)] == keys), None)
+    return f"{key}: {message}" + (f" [from {source}]" if source else "")

@@ -1,0 +1,109 @@
+"""The gateway's ASGI application: routes, middleware, and the engine's lifetime.
+
+    CompressionMiddleware            brotli/gzip by Accept-Encoding, above a size
+    └── Starlette router
+        ├── {graphql_path}           GraphQL over HTTP (+ GraphiQL for browsers)
+        ├── /graphiql-assets/...     GraphiQL's vendored files
+        ├── /health                  liveness
+        └── /ready                   readiness
+
+The engine is created in the lifespan (each worker process has its own) unless one is
+passed in, in which case the caller owns it and closes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount, Route
+
+from gateway.config import ENV_CONFIG_FILE, GatewayConfig, load_config
+from gateway.http.batching import BatchRunner
+from gateway.http.compression import CompressionMiddleware
+from gateway.http.decoding import DecodeLimits
+from gateway.http.graphiql import ASSETS_PATH, GraphiQLPage, assets_app
+from gateway.http.graphql_over_http import GraphQLEndpoint
+from gateway.http.health import Readiness, health
+from gateway.http.supergraph_watch import SupergraphWatcher
+from gateway.pipeline import Gateway
+
+logger = logging.getLogger("gateway.http")
+
+
+class _Engine:
+    """Holds the engine once the lifespan (or the caller) has made it."""
+
+    def __init__(self, gateway: Gateway | None) -> None:
+        self.gateway = gateway
+
+    def get(self) -> Gateway:
+        if self.gateway is None:  # only if a request beats the lifespan: uvicorn prevents it
+            raise RuntimeError("the gateway is not started")
+        return self.gateway
+
+    def get_or_none(self) -> Gateway | None:
+        return self.gateway
+
+
+def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlette:
+    """The ASGI app for ``config``; with ``gateway``, serve that engine (not closed here)."""
+    server = config.server
+    engine = _Engine(gateway)
+    endpoint = GraphQLEndpoint(
+        engine.get,
+        limits=DecodeLimits(
+            max_json_depth=server.max_json_depth,
+            batching_enabled=server.batching.enabled,
+            max_batch_size=server.batching.max_size,
+        ),
+        max_body_bytes=server.max_body_bytes,
+        batch_runner=BatchRunner(parallel=server.batching.parallel),
+        graphiql=GraphiQLPage(server.graphql_path) if config.graphiql_enabled else None,
+    )
+    routes: list[BaseRoute] = [
+        Route(server.graphql_path, endpoint),
+        Route("/health", health),
+        Route("/ready", Readiness(engine.get_or_none, server.ready_timeout_seconds).respond),
+    ]
+    if config.graphiql_enabled:
+        routes.append(Mount(ASSETS_PATH, app=assets_app()))
+    middleware = []
+    if server.compression.enabled:
+        middleware.append(
+            Middleware(
+                CompressionMiddleware,
+                min_size=server.compression.min_size,
+                gzip_level=server.compression.gzip_level,
+                brotli_quality=server.compression.brotli_quality,
+            )
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        owned = engine.gateway is None
+        if owned:
+            engine.gateway = await Gateway.create(config)
+        watcher = None
+        if owned and config.supergraph.path and config.supergraph.watch:
+            watcher = SupergraphWatcher(config.supergraph.path, engine.get())
+            watcher.start()
+        try:
+            yield
+        finally:
+            if watcher is not None:
+                await watcher.stop()
+            if owned:
+                await engine.get().close()
+
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def app_from_environment() -> Starlette:
+    """Factory for uvicorn workers: the config file named by ``GATEWAY_CONFIG`` (if set)
+    plus ``GATEWAY_*`` overrides."""
+    return create_app(load_config(os.environ.get(ENV_CONFIG_FILE) or None))

@@ -1,0 +1,59 @@
+"""Configuration of the HTTP front door: listen address, request limits, batching,
+compression, GraphiQL, health checks and shutdown. Every field states its default and what
+leaving it unset means (docs/configuration.md lists them all)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BatchingConfig(_Section):
+    #: Accept a JSON array of operations in one POST. Off: an array body is a 400.
+    enabled: bool = True
+    #: Most operations in one batch; a larger batch is refused whole with a 400.
+    max_size: int = Field(default=32, ge=1)
+    #: Run the operations of a batch concurrently. Off (default): one after another, in
+    #: order, so a mutation is seen by the operations after it.
+    parallel: bool = False
+
+
+class CompressionConfig(_Section):
+    #: Compress responses (brotli or gzip, by ``Accept-Encoding``). Off: never compress.
+    enabled: bool = True
+    #: Smallest response body, in bytes, worth compressing; smaller ones go as they are.
+    min_size: int = Field(default=1024, ge=0)
+    #: gzip level, 1 (fast) to 9 (small).
+    gzip_level: int = Field(default=6, ge=1, le=9)
+    #: brotli quality, 0 (fast) to 11 (small). 4 is about gzip-6's speed, a smaller result.
+    brotli_quality: int = Field(default=4, ge=0, le=11)
+
+
+class ServerConfig(_Section):
+    #: Interface to listen on. ``0.0.0.0`` listens on every interface.
+    host: str = "127.0.0.1"
+    #: TCP port to listen on (0: any free port).
+    port: int = Field(default=4000, ge=0, le=65535)
+    #: Worker processes. 1: a single process (the supergraph watcher runs in each worker).
+    workers: int = Field(default=1, ge=1)
+    #: Path of the GraphQL endpoint (GET, POST, and GraphiQL for browsers).
+    graphql_path: str = Field(default="/graphql", pattern=r"^/")
+    #: Seconds to let in-flight requests finish after SIGTERM/SIGINT before closing them.
+    graceful_shutdown_seconds: float = Field(default=30.0, gt=0)
+    #: Largest request body, in bytes; larger ones get a 413 without being read whole.
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1)
+    #: Deepest nesting of arrays/objects in a request's JSON (body, GET ``variables`` or
+    #: ``extensions``); deeper is a 400. JSON's own parser stops at 1024 regardless.
+    max_json_depth: int = Field(default=128, ge=2, le=1024)
+    #: Serve GraphiQL to browsers at ``graphql_path``. Unset: on in ``dev`` mode, off in
+    #: ``production``.
+    graphiql: bool | None = None
+    #: Seconds ``/ready`` waits for subgraphs to answer before calling one unreachable.
+    ready_timeout_seconds: float = Field(default=2.0, gt=0)
+    #: Log one line per request (uvicorn's access log).
+    access_log: bool = False
+    batching: BatchingConfig = Field(default_factory=BatchingConfig)
+    compression: CompressionConfig = Field(default_factory=CompressionConfig)

@@ -1,0 +1,173 @@
+"""The GraphQL endpoint: GraphQL over HTTP (graphql.github.io/graphql-over-http).
+
+One request, top to bottom:
+
+1. method — GET (queries only: the pipeline refuses a mutation with 405) or POST;
+2. negotiate the response media type from ``Accept`` (a browser's GET gets GraphiQL);
+3. decode — the query string, or a size-limited JSON body (an array is a batch);
+4. execute through the pipeline (``Gateway.execute``), each batch item on its own;
+5. answer with the status the media type calls for (``status_for``).
+
+Errors found in steps 1-3 make the request not well-formed: a 4xx in every media type.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from gateway.errors import GatewayError, RequestError
+from gateway.http.batching import BatchRunner
+from gateway.http.decoding import DecodeLimits, decode_post_body, decode_query_string
+from gateway.http.errors import (
+    HTTPMethodNotAllowed,
+    NotAcceptable,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    error_body,
+)
+from gateway.http.negotiation import (
+    APPLICATION_JSON,
+    GRAPHQL_RESPONSE_JSON,
+    choose_response_type,
+    prefers_html,
+    request_body_is_json,
+)
+from gateway.pipeline import Gateway
+from gateway.request import GraphQLParams, Outcome, RequestContext
+from gateway.types import JSON
+
+logger = logging.getLogger("gateway.http")
+
+
+def status_for(outcome: Outcome, media_type: str) -> int:
+    """The HTTP status of one pipeline outcome in the negotiated media type.
+
+    In ``application/json`` a GraphQL request error (parse, validation, variable coercion:
+    status 400) is a 200 — legacy clients read ``errors``, not the status. Other statuses
+    the pipeline chose (405 for a mutation over GET, 401, 429, ...) are kept in both.
+    """
+    if media_type == APPLICATION_JSON and not outcome.executed and outcome.status == 400:
+        return 200
+    return outcome.status
+
+
+class GraphQLEndpoint:
+    """The ASGI app at ``server.graphql_path``; ``graphiql`` answers browsers (or None)."""
+
+    def __init__(
+        self,
+        gateway: Callable[[], Gateway],
+        *,
+        limits: DecodeLimits,
+        max_body_bytes: int,
+        batch_runner: BatchRunner,
+        graphiql: Callable[[Request], Response] | None = None,
+    ) -> None:
+        self.gateway = gateway
+        self.limits = limits
+        self.max_body_bytes = max_body_bytes
+        self.batch_runner = batch_runner
+        self.graphiql = graphiql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        accept = request.headers.get("accept")
+        if request.method not in ("GET", "POST"):
+            error: GatewayError = HTTPMethodNotAllowed(
+                f"{request.method} is not supported; use GET or POST",
+                headers={"Allow": "GET, POST"},
+            )
+            return self._respond(error_body(error), error.status, APPLICATION_JSON, error.headers)
+        if (
+            request.method == "GET"
+            and self.graphiql is not None
+            and prefers_html(accept)
+            and b"query=" not in request.scope["query_string"]
+        ):
+            return self.graphiql(request)
+        media_type = choose_response_type(accept)
+        try:
+            if media_type is None:
+                raise NotAcceptable(
+                    f"cannot answer in any type of Accept: {accept!r}; accept "
+                    f"{GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}"
+                )
+            decoded = await self._decode(request)
+        except RequestError as exc:
+            media = media_type or APPLICATION_JSON
+            return self._respond(error_body(exc), exc.status, media, exc.headers)
+
+        context = RequestContext(method=request.method, headers=_headers(request))
+        if isinstance(decoded, list):
+            bodies = await self.batch_runner.run(
+                self.gateway(), decoded, lambda: _copy_context(context)
+            )
+            return self._respond(bodies, 200, media_type)
+        outcome = await self.batch_runner.execute_one(self.gateway(), decoded, context)
+        return self._respond(
+            outcome.body, status_for(outcome, media_type), media_type, outcome.headers
+        )
+
+    async def _decode(self, request: Request) -> GraphQLParams | list[GraphQLParams | RequestError]:
+        if request.method == "GET":
+            return decode_query_string(request.scope["query_string"], self.limits)
+        is_json, reason = request_body_is_json(request.headers.get("content-type"))
+        if not is_json:
+            raise UnsupportedMediaType(reason)
+        body = await self._read_body(request)
+        return decode_post_body(body, self.limits)
+
+    async def _read_body(self, request: Request) -> bytes:
+        """The body, refusing (without reading it all) one larger than the limit."""
+        too_large = PayloadTooLarge(
+            f"the request body is larger than {self.max_body_bytes} bytes",
+            extensions={"maxBodyBytes": self.max_body_bytes},
+        )
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise too_large
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _respond(
+        self,
+        body: JSON,
+        status: int,
+        media_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        all_headers = {"Vary": "Accept", **(headers or {})}
+        return Response(
+            orjson.dumps(body),
+            status_code=status,
+            headers=all_headers,
+            media_type=f"{media_type}; charset=utf-8",
+        )
+
+
+def _headers(request: Request) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def _copy_context(context: RequestContext) -> RequestContext:
+    # Each batch item gets its own ``state``: steps must not see another item's facts.
+    return RequestContext(method=context.method, headers=dict(context.headers))

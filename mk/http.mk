@@ -1,0 +1,38 @@
+# The HTTP front door's build and test dependencies (issue 4).
+#
+# GraphiQL is installed from npm at a locked version and copied into the package
+# (gateway/http/static/vendor/), so the gateway serves it itself and it works offline.
+# The graphql-http audit and the headless-browser test each have a locked npm project.
+
+GRAPHIQL_DIR := gateway/http/static
+GRAPHIQL_VENDOR := $(GRAPHIQL_DIR)/vendor
+GRAPHIQL_FILES := \
+	node_modules/graphiql/graphiql.min.js \
+	node_modules/graphiql/graphiql.min.css \
+	node_modules/react/umd/react.production.min.js \
+	node_modules/react-dom/umd/react-dom.production.min.js
+NPM_CI := npm ci --no-audit --no-fund --loglevel=error
+
+.PHONY: vendor-graphiql http-test-deps
+
+## Copy GraphiQL and React from the locked npm install into the Python package.
+vendor-graphiql: $(GRAPHIQL_VENDOR)/.stamp
+
+$(GRAPHIQL_VENDOR)/.stamp: $(GRAPHIQL_DIR)/package-lock.json
+	cd $(GRAPHIQL_DIR) && $(NPM_CI)
+	mkdir -p $(GRAPHIQL_VENDOR)
+	cd $(GRAPHIQL_DIR) && cp $(GRAPHIQL_FILES) vendor/
+	cp $(GRAPHIQL_DIR)/node_modules/graphiql/LICENSE $(GRAPHIQL_VENDOR)/GRAPHIQL-LICENSE
+	touch $@
+
+tests/audit/node_modules/.package-lock.json: tests/audit/package-lock.json
+	cd tests/audit && $(NPM_CI)
+
+tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
+	cd tests/browser && $(NPM_CI)
+
+## Everything tests/http, tests/audit and tests/browser need beyond the venv.
+http-test-deps: vendor-graphiql tests/audit/node_modules/.package-lock.json \
+	tests/browser/node_modules/.package-lock.json
+
+test-deps: http-test-deps
