@@ -2,45 +2,184 @@
 
     document (text, or hash -> persisted store)
       -> parse (token + nesting limits) -> validate against the API schema (+ limit rules)
-      -> cost -> plan (cached) -> execute the plan -> shape the response
+      -> select the operation, coerce variables
+      -> plan (cached) -> execute the plan -> shape the response
 
 ``Gateway`` owns the current supergraph state (swapped atomically on reload: in-flight
-requests finish on the state they started with) and the pooled subgraph client.
+requests finish on the state they started with) and the pooled subgraph transport.
 """
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+from graphql.execution.values import get_variable_values
+
 from gateway.config import GatewayConfig
+from gateway.errors import (
+    BadRequest,
+    ErrorList,
+    GatewayError,
+    MethodNotAllowed,
+    RequestError,
+)
+from gateway.execution.executor import Execution
+from gateway.execution.shaping import Shaper
+from gateway.execution.transport import SubgraphTransport
+from gateway.introspection import introspect
+from gateway.planning.operation import select_operation
 from gateway.request import GraphQLParams, Outcome, RequestContext
+from gateway.state import SupergraphState
+from gateway.supergraph import Supergraph
+from gateway.types import JSONObject
 
 
 class Gateway:
     """The engine behind every transport. Create with ``await Gateway.create(config)``."""
 
-    def __init__(self, config: GatewayConfig) -> None:
+    def __init__(self, config: GatewayConfig, state: SupergraphState) -> None:
         self.config = config
+        self.state = state
+        self.transport = SubgraphTransport(
+            self._urls(state.supergraph),
+            {
+                name: sub.timeout_seconds
+                for name, sub in config.subgraphs.items()
+                if sub.timeout_seconds is not None
+            },
+            default_timeout=config.engine.subgraph_timeout_seconds,
+            dedupe=config.engine.dedupe_subgraph_requests,
+        )
 
     @classmethod
     async def create(cls, config: GatewayConfig, supergraph_sdl: str | None = None) -> Gateway:
         """Load the supergraph (``supergraph_sdl`` if given, else per ``config.supergraph``)."""
-        raise NotImplementedError  # being written: see issue 3
+        if supergraph_sdl is None:
+            supergraph_sdl = await load_supergraph_sdl(config)
+        return cls(config, SupergraphState(Supergraph.parse(supergraph_sdl), config.engine))
 
-    async def execute(self, params: GraphQLParams, context: RequestContext) -> Outcome:
-        """Run one GraphQL request; never raises for client errors (they become ``Outcome``)."""
-        raise NotImplementedError
+    def _urls(self, supergraph: Supergraph) -> dict[str, str]:
+        urls = {name: sub.url for name, sub in supergraph.subgraphs.items()}
+        for name, sub in self.config.subgraphs.items():
+            if sub.url is not None:
+                urls[name] = sub.url
+        return urls
 
     async def reload(self, supergraph_sdl: str) -> None:
         """Swap to a new supergraph; in-flight requests finish on the old one."""
-        raise NotImplementedError
+        state = SupergraphState(Supergraph.parse(supergraph_sdl), self.config.engine)
+        self.transport.urls = self._urls(state.supergraph)
+        self.state = state
 
     def is_ready(self) -> bool:
-        """True once a supergraph is loaded."""
-        raise NotImplementedError
+        return self.state is not None
 
     async def check_subgraphs(self) -> dict[str, bool]:
-        """Reachability of each subgraph (for ``/ready``)."""
-        raise NotImplementedError
+        """Reachability of each subgraph (any HTTP answer counts as reachable)."""
+
+        async def reachable(url: str) -> bool:
+            try:
+                await self.transport.client.post(url, json={"query": "{__typename}"}, timeout=2.0)
+            except httpx.HTTPError:
+                return False
+            return True
+
+        names = list(self.transport.urls)
+        results = await asyncio.gather(*(reachable(self.transport.urls[n]) for n in names))
+        return dict(zip(names, results, strict=True))
 
     async def close(self) -> None:
-        """Close pooled connections."""
-        raise NotImplementedError
+        await self.transport.close()
+
+    # -- the request ------------------------------------------------------------------
+
+    async def execute(self, params: GraphQLParams, context: RequestContext) -> Outcome:
+        """Run one GraphQL request; client errors become an ``Outcome``, never raise."""
+        try:
+            return await self._execute(params, context)
+        except ErrorList as errors:
+            return _request_failure(errors, errors.to_graphql_list())
+        except RequestError as error:
+            return _request_failure(error, [error.to_graphql()])
+
+    async def _execute(self, params: GraphQLParams, context: RequestContext) -> Outcome:
+        state = self.state
+        if not params.query:
+            raise BadRequest("The request has no query.", code="MISSING_QUERY")
+        document = state.documents.get(params.query)
+        operation = select_operation(document.operations, params.operation_name)
+        kind = operation.operation.value
+        if context.method == "GET" and kind != "query":
+            raise MethodNotAllowed(
+                f"Only queries may be sent with GET; this is a {kind}. Use POST.",
+                headers={"allow": "POST"},
+            )
+        if kind == "subscription":
+            raise RequestError(
+                "Subscriptions are served over the gateway's websocket endpoint.",
+                code="SUBSCRIPTION_NOT_SUPPORTED_OVER_HTTP",
+            )
+        variables = _coerce_variables(state, operation, params.variables or {})
+        plan = state.plan(document, params.operation_name, variables)
+
+        errors: list[JSONObject] = []
+        introspection: JSONObject | None = None
+        if plan.has_introspection:
+            introspection, introspection_errors = introspect(
+                state.supergraph.api_schema, document.document, operation, variables
+            )
+            errors.extend(introspection_errors)
+        execution = Execution(
+            self.transport,
+            params.variables or {},
+            self._forwarded_headers(context),
+            self.config.engine.include_subgraph_errors,
+        )
+        await execution.run(plan.node)
+        errors.extend(execution.errors)
+        data = Shaper(errors, introspection).shape(plan.operation.root, execution.data)
+        body: JSONObject = {"data": data}
+        if errors:
+            body["errors"] = errors
+        if self._plan_requested(context):
+            body["extensions"] = {"queryPlan": plan.text()}
+        return Outcome(body)
+
+    def _forwarded_headers(self, context: RequestContext) -> dict[str, str]:
+        names = self.config.engine.forward_headers
+        return {n: context.headers[n] for n in names if n in context.headers}
+
+    def _plan_requested(self, context: RequestContext) -> bool:
+        return (
+            self.config.mode == "dev" and self.config.engine.expose_plan_header in context.headers
+        )
+
+
+def _coerce_variables(state: SupergraphState, operation: Any, inputs: Any) -> dict[str, Any]:
+    if not isinstance(inputs, dict):
+        raise BadRequest("Variables must be a JSON object.", code="BAD_USER_INPUT")
+    result = get_variable_values(
+        state.supergraph.api_schema, operation.variable_definitions or (), inputs, max_errors=50
+    )
+    if isinstance(result, list):
+        raise ErrorList([BadRequest(e.message, code="BAD_USER_INPUT") for e in result])
+    coerced: dict[str, Any] = dict(result.coerced) if hasattr(result, "coerced") else dict(result)
+    return coerced
+
+
+def _request_failure(error: GatewayError, errors: list[JSONObject]) -> Outcome:
+    return Outcome({"errors": errors}, executed=False, status=error.status, headers=error.headers)
+
+
+async def load_supergraph_sdl(config: GatewayConfig) -> str:
+    """The supergraph SDL per configuration: composed from live subgraphs, or a file."""
+    if config.supergraph.compose_from:
+        from gateway.composition.live import compose_from_urls
+
+        return await compose_from_urls(config.supergraph.compose_from)
+    if config.supergraph.path is None:
+        raise GatewayError("No supergraph: set supergraph.path or supergraph.compose_from.")
+    return Path(config.supergraph.path).read_text(encoding="utf-8")

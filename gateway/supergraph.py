@@ -152,7 +152,10 @@ def _graph_enum(document: DocumentNode) -> tuple[dict[str, Subgraph], dict[str, 
     subgraphs: dict[str, Subgraph] = {}
     enum_to_name: dict[str, str] = {}
     for definition in document.definitions:
-        if isinstance(definition, EnumTypeDefinitionNode) and definition.name.value == "join__Graph":
+        if (
+            isinstance(definition, EnumTypeDefinitionNode)
+            and definition.name.value == "join__Graph"
+        ):
             for value in definition.values or ():
                 for directive in value.directives or ():
                     if directive.name.value == "join__graph":
@@ -271,10 +274,16 @@ def _api_document(document: DocumentNode) -> DocumentNode:
             continue
         if isinstance(definition, DirectiveDefinitionNode):
             name = definition.name.value
-            if name.startswith(_MACHINERY_PREFIXES) or name in _SPEC_DIRECTIVES | {
-                "cost",
-                "listSize",
-            } or name.startswith("cost__"):
+            if (
+                name.startswith(_MACHINERY_PREFIXES)
+                or name
+                in _SPEC_DIRECTIVES
+                | {
+                    "cost",
+                    "listSize",
+                }
+                or name.startswith("cost__")
+            ):
                 continue
             definitions.append(definition)
             continue
@@ -308,7 +317,9 @@ def _api_definition(definition: Any, hidden: set[str]) -> Any:
             _keep_directives(v) for v in definition.values if not _is_inaccessible(v)
         )
     if getattr(definition, "interfaces", None):
-        changes["interfaces"] = tuple(i for i in definition.interfaces if i.name.value not in hidden)
+        changes["interfaces"] = tuple(
+            i for i in definition.interfaces if i.name.value not in hidden
+        )
     if isinstance(definition, UnionTypeDefinitionNode) and definition.types:
         changes["types"] = tuple(t for t in definition.types if t.name.value not in hidden)
     result = _replace(definition, **changes) if changes else definition

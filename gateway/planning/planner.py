@@ -28,7 +28,7 @@ from graphql import (
 
 from gateway.errors import GatewayError
 from gateway.planning.graph import SupergraphGraph, parse_field_set, provided_field
-from gateway.planning.operation import NField, Normalizer, NormalizedOperation, NSelection
+from gateway.planning.operation import NField, NormalizedOperation, Normalizer, NSelection
 from gateway.planning.plan import (
     Fetch,
     Flatten,
@@ -418,8 +418,10 @@ class _Emitter:
         definitions.insert(0, "$representations: [_Any!]!")
         header = f"query{op_name}({', '.join(definitions)})"
         operation = (
-            header + "{_entities(representations: $representations)"
-            + group.selection.compact() + "}"
+            header
+            + "{_entities(representations: $representations)"
+            + group.selection.compact()
+            + "}"
         )
         requires_selection = SubSelection()
         requires: list[tuple[str, tuple[KeyField, ...]]] = []

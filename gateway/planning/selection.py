@@ -29,7 +29,10 @@ class SubSelection:
     fragments: dict[str, SubSelection] = field(default_factory=dict)
 
     def add_field(
-        self, name: str, arguments: tuple[ArgumentNode, ...] = (), key: str | None = None,
+        self,
+        name: str,
+        arguments: tuple[ArgumentNode, ...] = (),
+        key: str | None = None,
         composite: bool = False,
     ) -> SubField:
         """The field at ``key`` (added if absent). Internal fields ask for ``key=None``:

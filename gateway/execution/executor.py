@@ -1,0 +1,252 @@
+"""Execute a query plan: send its fetches, merge their results into one data tree.
+
+The executor knows nothing about schemas beyond what the plan tells it. Root fetches
+merge their ``data`` at the root; an entity fetch (under ``Flatten(path)``) collects the
+objects at ``path``, builds deduplicated representations from them, sends one
+``_entities`` call, and merges each result back into every object it came from. Subgraph
+errors are rewritten to paths in the client's response. A fetch that fails leaves its
+fields absent; the shaper turns absence into nulls (bubbling as the schema requires).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from gateway.execution.transport import FetchFailed, SubgraphTransport
+from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, Sequence
+from gateway.types import JSONObject, Path
+
+#: Subgraph error codes that are part of a subgraph's contract with clients: their
+#: messages pass through even when subgraph errors are redacted.
+_REDACTED_MESSAGE = "Subgraph errors redacted"
+
+
+@dataclass(slots=True)
+class Execution:
+    transport: SubgraphTransport
+    variables: dict[str, Any]
+    headers: dict[str, str]
+    include_subgraph_errors: bool = False
+    data: JSONObject = field(default_factory=dict)
+    errors: list[JSONObject] = field(default_factory=list)
+
+    async def run(self, node: PlanNode | None) -> None:
+        match node:
+            case None:
+                return
+            case Sequence():
+                for child in node.nodes:
+                    await self.run(child)
+            case Parallel():
+                await asyncio.gather(*(self.run(child) for child in node.nodes))
+            case Flatten():
+                await self._entity_fetch(node.path, node.node)
+            case Fetch():
+                await self._root_fetch(node)
+
+    def _variables_for(self, fetch: Fetch) -> dict[str, Any]:
+        return {name: self.variables[name] for name in fetch.variables if name in self.variables}
+
+    async def _root_fetch(self, fetch: Fetch) -> None:
+        try:
+            response = await self.transport.send(
+                fetch.subgraph,
+                fetch.operation,
+                self._variables_for(fetch),
+                self.headers,
+                mutation=fetch.kind == "mutation",
+            )
+        except FetchFailed as failure:
+            self.errors.append(_fetch_error(failure))
+            return
+        data = response.get("data")
+        if isinstance(data, dict):
+            merge(self.data, data)
+        for error in _error_list(response):
+            path = error.get("path")
+            self.errors.append(
+                self._subgraph_error(
+                    error, fetch.subgraph, path if isinstance(path, list) else None
+                )
+            )
+
+    async def _entity_fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
+        requires = dict(fetch.requires)
+        representations: list[JSONObject] = []
+        targets: list[list[tuple[JSONObject, Path]]] = []
+        seen: dict[bytes, int] = {}
+        for obj, obj_path in _objects_at(self.data, path):
+            type_name = obj.get("__typename")
+            fields = requires.get(type_name) if isinstance(type_name, str) else None
+            if fields is None:
+                continue
+            representation = _representation(obj, type_name, fields)  # type: ignore[arg-type]
+            if representation is None:
+                continue
+            signature = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+            index = seen.get(signature)
+            if index is None:
+                seen[signature] = len(representations)
+                representations.append(representation)
+                targets.append([(obj, obj_path)])
+            else:
+                targets[index].append((obj, obj_path))
+        if not representations:
+            return
+        variables = self._variables_for(fetch)
+        variables["representations"] = representations
+        try:
+            response = await self.transport.send(
+                fetch.subgraph, fetch.operation, variables, self.headers
+            )
+        except FetchFailed as failure:
+            self.errors.append(_fetch_error(failure, targets[0][0][1] if targets else None))
+            return
+        data = response.get("data")
+        entities = data.get("_entities") if isinstance(data, dict) else None
+        if isinstance(entities, list):
+            for index, entity in enumerate(entities[: len(targets)]):
+                if isinstance(entity, dict):
+                    for obj, _ in targets[index]:
+                        merge(obj, entity)
+        for error in _error_list(response):
+            self.errors.append(
+                self._subgraph_error(error, fetch.subgraph, _entity_error_path(error, targets))
+            )
+
+    def _subgraph_error(self, error: JSONObject, subgraph: str, path: Path | None) -> JSONObject:
+        extensions = error.get("extensions")
+        extensions = extensions if isinstance(extensions, dict) else {}
+        code = extensions.get("code")
+        message = error.get("message")
+        if self.include_subgraph_errors:
+            out: JSONObject = {"message": str(message)}
+            out_extensions = {**extensions, "service": subgraph}
+            out_extensions.setdefault("code", "DOWNSTREAM_SERVICE_ERROR")
+        elif isinstance(code, str) and code != "INTERNAL_SERVER_ERROR":
+            # A stable code is the subgraph's contract with clients: keep it and its
+            # message; drop everything else (stack traces, exception details).
+            out = {"message": str(message)}
+            out_extensions = {"code": code, "service": subgraph}
+        else:
+            out = {"message": _REDACTED_MESSAGE}
+            out_extensions = {"code": "DOWNSTREAM_SERVICE_ERROR", "service": subgraph}
+        if path:
+            out["path"] = path
+        out["extensions"] = out_extensions
+        return out
+
+
+def _error_list(response: JSONObject) -> list[JSONObject]:
+    errors = response.get("errors")
+    if not isinstance(errors, list):
+        return []
+    return [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
+
+
+def _fetch_error(failure: FetchFailed, path: Path | None = None) -> JSONObject:
+    error: JSONObject = {"message": str(failure)}
+    error["extensions"] = {"code": "SUBGRAPH_FETCH_FAILED", "service": failure.subgraph}
+    return error
+
+
+def _entity_error_path(
+    error: JSONObject, targets: list[list[tuple[JSONObject, Path]]]
+) -> Path | None:
+    path = error.get("path")
+    if (
+        isinstance(path, list)
+        and len(path) >= 2
+        and path[0] == "_entities"
+        and isinstance(path[1], int)
+        and 0 <= path[1] < len(targets)
+    ):
+        return list(targets[path[1]][0][1]) + path[2:]
+    return None
+
+
+def _objects_at(data: JSONObject, path: tuple[str, ...]) -> list[tuple[JSONObject, Path]]:
+    current: list[tuple[Any, Path]] = [(data, [])]
+    for segment in path:
+        following: list[tuple[Any, Path]] = []
+        if segment == "@":
+            for value, value_path in current:
+                if isinstance(value, list):
+                    following.extend(
+                        (item, [*value_path, index]) for index, item in enumerate(value)
+                    )
+        else:
+            for value, value_path in current:
+                if isinstance(value, dict):
+                    child = value.get(segment)
+                    if child is not None:
+                        following.append((child, [*value_path, segment]))
+        current = following
+    return [(value, value_path) for value, value_path in current if isinstance(value, dict)]
+
+
+def _representation(
+    obj: JSONObject, type_name: str, fields: tuple[KeyField, ...]
+) -> JSONObject | None:
+    representation: JSONObject = {"__typename": type_name}
+    for key_field in fields:
+        if key_field.data_key not in obj:
+            return None
+        value = obj[key_field.data_key]
+        if key_field.selection and value is not None:
+            value = _nested(value, key_field.selection)
+            if value is _ABSENT:
+                return None
+        representation[key_field.name] = value
+    return representation
+
+
+_ABSENT = object()
+
+
+def _nested(value: Any, fields: tuple[KeyField, ...]) -> Any:
+    if isinstance(value, list):
+        items = [_nested(item, fields) for item in value]
+        return _ABSENT if any(item is _ABSENT for item in items) else items
+    if not isinstance(value, dict):
+        return value
+    out: JSONObject = {}
+    if "__typename" in value:
+        out["__typename"] = value["__typename"]
+    for key_field in fields:
+        if key_field.data_key not in value:
+            return _ABSENT
+        inner = value[key_field.data_key]
+        if key_field.selection and inner is not None:
+            inner = _nested(inner, key_field.selection)
+            if inner is _ABSENT:
+                return _ABSENT
+        out[key_field.name] = inner
+    return out
+
+
+def merge(target: JSONObject, source: JSONObject) -> None:
+    """Deep-merge ``source`` into ``target`` (objects by key, lists element-wise)."""
+    for key, value in source.items():
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            merge(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            _merge_lists(existing, value)
+        else:
+            target[key] = value
+
+
+def _merge_lists(target: list[Any], source: list[Any]) -> None:
+    for index, value in enumerate(source):
+        existing = target[index]
+        if isinstance(existing, dict) and isinstance(value, dict):
+            merge(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            _merge_lists(existing, value)
+        else:
+            target[index] = value

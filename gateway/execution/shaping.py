@@ -1,0 +1,130 @@
+"""Shape the merged subgraph data into exactly the response the client asked for.
+
+Why this step exists: the merged data holds what the fetches needed (keys, required
+fields, internal aliases, ``__typename``) in the subgraphs' order. The client must get
+exactly its fields, in its order, under its aliases; ``__typename`` answered; for abstract
+types only the fields of the object's concrete type; and a null in a non-null position
+bubbling up to the nearest nullable parent, with an error at the right path.
+
+Everything about the operation was computed once per plan (``NSelection``/``NField``): this
+walk only reads dicts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.planning.operation import NField, NSelection
+from gateway.types import JSONObject
+
+_MISSING: Any = object()
+_BUBBLE: Any = object()
+
+#: A response path as a linked list (parent, key): materialized only for errors.
+_LinkedPath = tuple[Any, str | int] | None
+
+
+class Shaper:
+    def __init__(self, errors: list[JSONObject], introspection: JSONObject | None = None):
+        self.errors = errors
+        self.introspection = introspection or {}
+        self._error_prefixes: set[tuple[str | int, ...]] | None = None
+
+    def shape(self, root: NSelection, data: JSONObject | None) -> JSONObject | None:
+        result = self._selection(root, data or {}, None)
+        return None if result is _BUBBLE else result  # type: ignore[no-any-return]
+
+    def _selection(self, selection: NSelection, obj: JSONObject, path: _LinkedPath) -> Any:
+        if selection.abstract:
+            type_name = obj.get("__typename")
+            fields = selection.by_type.get(type_name) if isinstance(type_name, str) else None
+            if fields is None:
+                return {}
+        else:
+            type_name = selection.parent
+            fields = selection.by_type[type_name]
+        out: JSONObject = {}
+        for nfield in fields:
+            key = nfield.key
+            if nfield.name == "__typename":
+                out[key] = type_name
+                continue
+            if nfield.introspection:
+                out[key] = self.introspection.get(key)
+                continue
+            value = self._value(nfield, 0, obj.get(key, _MISSING), (path, key))
+            if value is _BUBBLE:
+                return _BUBBLE
+            out[key] = value
+        return out
+
+    def _value(self, nfield: NField, level: int, value: Any, path: _LinkedPath) -> Any:
+        kind, nullable = nfield.chain[level]
+        if value is None or value is _MISSING:
+            if nullable:
+                return None
+            self._null_error(nfield, value is _MISSING, path)
+            return _BUBBLE
+        if kind == "list":
+            if not isinstance(value, list):
+                return self._invalid(nfield, nullable, path, "a list")
+            items = []
+            for index, item in enumerate(value):
+                shaped = self._value(nfield, level + 1, item, (path, index))
+                if shaped is _BUBBLE:
+                    return None if nullable else _BUBBLE
+                items.append(shaped)
+            return items
+        if nfield.selection is None:
+            return value
+        if not isinstance(value, dict):
+            return self._invalid(nfield, nullable, path, "an object")
+        shaped = self._selection(nfield.selection, value, path)
+        if shaped is _BUBBLE:
+            return None if nullable else _BUBBLE
+        return shaped
+
+    def _invalid(self, nfield: NField, nullable: bool, path: _LinkedPath, expected: str) -> Any:
+        self.errors.append(
+            {
+                "message": f"Invalid value for {nfield.parent_type}.{nfield.name}: expected"
+                f" {expected}.",
+                "path": _materialize(path),
+                "extensions": {"code": "INVALID_SUBGRAPH_RESPONSE"},
+            }
+        )
+        return None if nullable else _BUBBLE
+
+    def _null_error(self, nfield: NField, missing: bool, path: _LinkedPath) -> None:
+        materialized = _materialize(path)
+        if self._covered(materialized) or (missing and self.errors):
+            # The subgraph already said why (an error at or below this path), or a
+            # fetch failed and its error explains the absence.
+            return
+        self.errors.append(
+            {
+                "message": f"Cannot return null for non-nullable field"
+                f" {nfield.parent_type}.{nfield.name}.",
+                "path": materialized,
+                "extensions": {"code": "NON_NULL_FIELD_IS_NULL"},
+            }
+        )
+
+    def _covered(self, path: list[str | int]) -> bool:
+        if self._error_prefixes is None:
+            self._error_prefixes = set()
+            for error in self.errors:
+                error_path = error.get("path")
+                if isinstance(error_path, list):
+                    for end in range(1, len(error_path) + 1):
+                        self._error_prefixes.add(tuple(error_path[:end]))
+        return tuple(path) in self._error_prefixes
+
+
+def _materialize(path: _LinkedPath) -> list[str | int]:
+    keys: list[str | int] = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    keys.reverse()
+    return keys
