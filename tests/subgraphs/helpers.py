@@ -1,0 +1,120 @@
+"""Run the three subgraphs for a test: throwaway databases, seed data, real servers.
+
+For other test suites too (gateway end-to-end tests)::
+
+    async with running_subgraphs() as sg:          # SQLite or PostgreSQL, see below
+        sg.urls["users"]        # "http://127.0.0.1:<port>/graphql"
+        sg.data                 # the seeded subgraphs.seed.Dataset (small())
+        sg.apps["progress"]     # the Starlette app (app.state.database, .broker)
+
+Backend: ``SUBGRAPH_DB_BACKEND=postgres`` creates three throwaway PostgreSQL databases
+with random names on ``PG_URL`` (default postgresql+asyncpg://postgres@127.0.0.1:5432/
+postgres) and drops them afterwards; otherwise SQLite files in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from subgraphs import courses, progress, users
+from subgraphs.seed import Dataset, seed_small
+from tests.servers import running_app
+
+NAMES = ("users", "courses", "progress")
+DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+FACTORIES = {
+    "users": users.create_app,
+    "courses": courses.create_app,
+    "progress": progress.create_app,
+}
+
+
+def use_postgres() -> bool:
+    return os.environ.get("SUBGRAPH_DB_BACKEND", "").lower() in ("postgres", "postgresql")
+
+
+@contextlib.asynccontextmanager
+async def throwaway_databases(names: tuple[str, ...] = NAMES) -> AsyncIterator[dict[str, str]]:
+    """One empty database per name, as SQLAlchemy async URLs; removed afterwards."""
+    if not use_postgres():
+        with tempfile.TemporaryDirectory(prefix="subgraphs-") as tmp:
+            yield {name: f"sqlite+aiosqlite:///{tmp}/{name}.sqlite3" for name in names}
+        return
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(os.environ.get("PG_URL") or DEFAULT_PG_URL)
+    admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    prefix = f"sg_test_{secrets.token_hex(6)}"
+    dbnames = {name: f"{prefix}_{name}" for name in names}
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        for dbname in dbnames.values():
+            await conn.execute(f'CREATE DATABASE "{dbname}"')
+        yield {
+            name: server.set(database=dbname).render_as_string(hide_password=False)
+            for name, dbname in dbnames.items()
+        }
+    finally:
+        for dbname in dbnames.values():
+            await conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        await conn.close()
+
+
+@dataclass
+class RunningSubgraphs:
+    urls: dict[str, str]
+    data: Dataset
+    database_urls: dict[str, str]
+    apps: dict[str, Starlette] = field(default_factory=dict)
+
+
+@contextlib.asynccontextmanager
+async def running_subgraphs(
+    redis_url: str | None = None, seed: bool = True
+) -> AsyncIterator[RunningSubgraphs]:
+    """The three subgraphs on real sockets over fresh, seeded databases."""
+    async with throwaway_databases() as database_urls:
+        data = await seed_small(database_urls) if seed else Dataset()
+        apps = {name: FACTORIES[name](database_urls[name], redis_url=redis_url) for name in NAMES}
+        async with contextlib.AsyncExitStack() as stack:
+            urls = {
+                name: await stack.enter_async_context(running_app(app)) + "/graphql"
+                for name, app in apps.items()
+            }
+            yield RunningSubgraphs(urls=urls, data=data, database_urls=database_urls, apps=apps)
+
+
+def as_user(user_id: str, *roles: str) -> dict[str, str]:
+    """The identity headers the gateway forwards for ``user_id`` with ``roles``."""
+    return {"x-user-id": user_id, "x-user-roles": ",".join(roles or ("LEARNER",))}
+
+
+async def gql(
+    client: httpx.AsyncClient,
+    url: str,
+    query: str,
+    variables: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """POST a GraphQL request; asserts a non-5xx JSON answer and returns the body."""
+    response = await client.post(
+        url, json={"query": query, "variables": dict(variables or {})}, headers=headers
+    )
+    assert response.status_code < 500, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def codes(body: Mapping[str, Any]) -> list[str]:
+    """The ``extensions.code`` of each error in a response body."""
+    return [e.get("extensions", {}).get("code") for e in body.get("errors") or []]
