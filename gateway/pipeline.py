@@ -166,20 +166,33 @@ def _coerce_variables(state: SupergraphState, operation: Any, inputs: Any) -> di
     )
     if isinstance(result, list):
         raise ErrorList([BadRequest(e.message, code="BAD_USER_INPUT") for e in result])
-    coerced: dict[str, Any] = dict(result.coerced) if hasattr(result, "coerced") else dict(result)
-    return coerced
+    return dict(result.coerced)
 
 
 def _request_failure(error: GatewayError, errors: list[JSONObject]) -> Outcome:
     return Outcome({"errors": errors}, executed=False, status=error.status, headers=error.headers)
 
 
+async def compose_live(endpoints: dict[str, str]) -> str:
+    """Compose a supergraph from running subgraphs' ``_service { sdl }`` (dev mode)."""
+    from gateway.composition import compose
+    from gateway.composition.remote import SubgraphFetchError, fetch_subgraphs
+
+    try:
+        sources = await fetch_subgraphs(endpoints)
+    except SubgraphFetchError as error:
+        raise GatewayError(f"Cannot compose from the live subgraphs: {error}") from error
+    result = compose(sources)
+    if result.supergraph_sdl is None:
+        details = "; ".join(str(e) for e in result.errors)
+        raise GatewayError(f"Composition failed: {details}")
+    return result.supergraph_sdl
+
+
 async def load_supergraph_sdl(config: GatewayConfig) -> str:
     """The supergraph SDL per configuration: composed from live subgraphs, or a file."""
     if config.supergraph.compose_from:
-        from gateway.composition.live import compose_from_urls
-
-        return await compose_from_urls(config.supergraph.compose_from)
+        return await compose_live(config.supergraph.compose_from)
     if config.supergraph.path is None:
         raise GatewayError("No supergraph: set supergraph.path or supergraph.compose_from.")
     return Path(config.supergraph.path).read_text(encoding="utf-8")

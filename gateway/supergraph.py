@@ -179,10 +179,11 @@ _KINDS = {
 
 def _read_types(document: DocumentNode, graphs: dict[str, str]) -> dict[str, TypeInfo]:
     types: dict[str, TypeInfo] = {}
-    for definition in document.definitions:
-        kind = next((k for cls, k in _KINDS.items() if isinstance(definition, cls)), None)
-        if kind is None or not hasattr(definition, "name"):
+    for node in document.definitions:
+        kind = next((k for cls, k in _KINDS.items() if isinstance(node, cls)), None)
+        if kind is None:
             continue
+        definition: Any = node
         name = definition.name.value
         if name.startswith(_MACHINERY_PREFIXES):
             continue
@@ -268,7 +269,8 @@ def _api_document(document: DocumentNode) -> DocumentNode:
         and (d.name.value.startswith(_MACHINERY_PREFIXES) or _is_inaccessible(d))
     }
     definitions: list[Any] = []
-    for definition in document.definitions:
+    for node in document.definitions:
+        definition: Any = node
         if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
             definitions.append(_replace(definition, directives=()))
             continue
@@ -314,7 +316,7 @@ def _api_definition(definition: Any, hidden: set[str]) -> Any:
         definition, EnumTypeDefinitionNode | EnumTypeExtensionNode
     ):
         changes["values"] = tuple(
-            _keep_directives(v) for v in definition.values if not _is_inaccessible(v)
+            _keep_directives(v) for v in definition.values or () if not _is_inaccessible(v)
         )
     if getattr(definition, "interfaces", None):
         changes["interfaces"] = tuple(

@@ -104,7 +104,7 @@ class Execution:
                 fetch.subgraph, fetch.operation, variables, self.headers
             )
         except FetchFailed as failure:
-            self.errors.append(_fetch_error(failure, targets[0][0][1] if targets else None))
+            self.errors.append(_fetch_error(failure))
             return
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
@@ -148,7 +148,7 @@ def _error_list(response: JSONObject) -> list[JSONObject]:
     return [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
 
 
-def _fetch_error(failure: FetchFailed, path: Path | None = None) -> JSONObject:
+def _fetch_error(failure: FetchFailed) -> JSONObject:
     error: JSONObject = {"message": str(failure)}
     error["extensions"] = {"code": "SUBGRAPH_FETCH_FAILED", "service": failure.subgraph}
     return error

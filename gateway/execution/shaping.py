@@ -32,7 +32,7 @@ class Shaper:
 
     def shape(self, root: NSelection, data: JSONObject | None) -> JSONObject | None:
         result = self._selection(root, data or {}, None)
-        return None if result is _BUBBLE else result  # type: ignore[no-any-return]
+        return None if result is _BUBBLE else result
 
     def _selection(self, selection: NSelection, obj: JSONObject, path: _LinkedPath) -> Any:
         if selection.abstract:

@@ -16,6 +16,9 @@ import orjson
 
 from gateway.types import JSONObject
 
+#: (subgraph, request body, forwarded headers): what makes two requests identical.
+_FlightKey = tuple[str, bytes, tuple[tuple[str, str], ...]]
+
 
 class FetchFailed(Exception):
     """A subgraph request produced no usable GraphQL response."""

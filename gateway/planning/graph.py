@@ -113,7 +113,7 @@ class SupergraphGraph:
             return {abstract}
         info = self.supergraph.types.get(abstract)
         result: set[str] = set()
-        for object_type in self.schema.get_possible_types(schema_type):  # type: ignore[arg-type]
+        for object_type in self.schema.get_possible_types(schema_type):
             object_info = self.supergraph.types.get(object_type.name)
             if object_info is None:
                 continue

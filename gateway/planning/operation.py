@@ -226,7 +226,7 @@ class Normalizer:
         conditional = self.schema.get_type(condition)
         if conditional is None or not is_abstract_type(conditional):
             return False
-        return self.schema.is_sub_type(conditional, object_type)  # type: ignore[arg-type]
+        return self.schema.is_sub_type(conditional, object_type)
 
     def _included(self, node: SelectionNode) -> bool:
         for directive in node.directives or ():

@@ -240,7 +240,7 @@ class _Walk:
         schema_type = self.graph.schema.get_type(type_name)
         assert schema_type is not None
         selection = self._field_sets.selection(
-            schema_type,  # type: ignore[arg-type]
+            schema_type,
             list(parse_field_set(field_set).selections),
         )
         return selection.by_type.get(type_name, [])
