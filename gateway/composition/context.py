@@ -27,6 +27,12 @@ def graph_enum_names(names: list[str]) -> list[str]:
     return out
 
 
+def quoted(names: list[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a", "b" and "c"`` for error messages."""
+    parts = [f'"{n}"' for n in names]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 @dataclass(frozen=True)
 class Source:
     """One subgraph's definition of the type being merged."""

@@ -138,8 +138,9 @@ def _merge_field(
         ):
             ctx.error(
                 "EXTERNAL_TYPE_MISMATCH",
-                f'Type of field {coordinate} is incompatible across subgraphs: it has type "{field_type}" '
-                f'but is declared as "{d.field.type}" with @external in subgraph "{d.source.subgraph.name}"',
+                f"Type of field {coordinate} is incompatible across subgraphs: it has type "
+                f'"{field_type}" but is declared as "{d.field.type}" with @external in '
+                f'subgraph "{d.source.subgraph.name}"',
                 [d.source.subgraph.name],
             )
     all_equal = len({d.field.type for d in definitions}) == 1
@@ -183,8 +184,8 @@ def _merge_args(
                 ]
                 ctx.error(
                     "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
-                    f"{where} is required in subgraph(s) {', '.join(map(repr, required))} but missing in "
-                    f"subgraph(s) {', '.join(map(repr, missing))}",
+                    f"{where} is required in subgraph(s) {', '.join(map(repr, required))} "
+                    f"but missing in subgraph(s) {', '.join(map(repr, missing))}",
                     required + missing,
                 )
             continue  # optional and not everywhere: dropped, as Apollo does

@@ -55,7 +55,8 @@ def merge_input_object(ctx: MergeContext, name: str, sources: list[Source]) -> M
                 ctx.error(
                     "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
                     f"Input object field {coordinate} is required in subgraph(s) "
-                    f"{', '.join(map(repr, required))} but missing in subgraph(s) {', '.join(map(repr, missing))}",
+                    f"{', '.join(map(repr, required))} but missing in subgraph(s) "
+                    f"{', '.join(map(repr, missing))}",
                     required + missing,
                 )
             continue

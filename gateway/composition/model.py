@@ -92,6 +92,8 @@ class Subgraph:
     roots: dict[str, str] = field(default_factory=dict)
     #: ``(type, field)`` selected by this subgraph's keys, requires and provides.
     used: set[tuple[str, str]] = field(default_factory=set)
+    #: ``(type, field)`` selected by this subgraph's ``@provides``.
+    provided: set[tuple[str, str]] = field(default_factory=set)
     #: ``(type, field)`` selected by this subgraph's keys (automatically shareable).
     key_fields: set[tuple[str, str]] = field(default_factory=set)
 

@@ -31,7 +31,8 @@ def directive_definitions(
 ) -> list[str]:
     """Every ``directive @...`` line, sorted by name as rover sorts them."""
     defs = {
-        "join__enumValue": "directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE",
+        "join__enumValue": "directive @join__enumValue(graph: join__Graph!) "
+        "repeatable on ENUM_VALUE",
         "join__field": f"directive @join__field({_JOIN_FIELD_ARGS[join_version]}) repeatable on "
         "FIELD_DEFINITION | INPUT_FIELD_DEFINITION",
         "join__graph": "directive @join__graph(name: String!, url: String!) on ENUM_VALUE",

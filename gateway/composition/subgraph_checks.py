@@ -86,7 +86,8 @@ def _check_field_sets(subgraph: Subgraph, errors: list[CompositionError]) -> Use
                     _error(
                         subgraph,
                         "KEY_FIELDS_SELECT_INVALID_TYPE",
-                        f"{where} selects a list, interface or union field: {', '.join(result.bad_key_types)}",
+                        f"{where} selects a list, interface or union field: "
+                        + ", ".join(result.bad_key_types),
                     )
                 )
         for f in type_def.fields.values():
@@ -99,7 +100,8 @@ def _check_field_sets(subgraph: Subgraph, errors: list[CompositionError]) -> Use
                         _error(
                             subgraph,
                             "REQUIRES_INVALID_FIELDS",
-                            f'@requires(fields: "{f.requires}") on {coordinate} is invalid: {"; ".join(result.problems)}',
+                            f'@requires(fields: "{f.requires}") on {coordinate} is invalid: '
+                            + "; ".join(result.problems),
                         )
                     )
                 missing = [
@@ -112,7 +114,8 @@ def _check_field_sets(subgraph: Subgraph, errors: list[CompositionError]) -> Use
                         _error(
                             subgraph,
                             "REQUIRES_FIELDS_MISSING_EXTERNAL",
-                            f'@requires(fields: "{f.requires}") on {coordinate} selects {", ".join(missing)}, which must be marked @external',
+                            f'@requires(fields: "{f.requires}") on {coordinate} selects '
+                            f"{', '.join(missing)}, which must be marked @external",
                         )
                     )
             if f.provides is not None:
@@ -122,18 +125,22 @@ def _check_field_sets(subgraph: Subgraph, errors: list[CompositionError]) -> Use
                         _error(
                             subgraph,
                             "PROVIDES_ON_NON_OBJECT_FIELD",
-                            f"@provides on {coordinate} is invalid: its type {f.type} is not a composite type",
+                            f"@provides on {coordinate} is invalid: its type {f.type} "
+                            "is not a composite type",
                         )
                     )
                     continue
                 result = walk(subgraph, target.name, f.provides)
                 mark(result)
+                subgraph.provided.update((s.parent, s.field.name) for s in result.selected)
+                subgraph.provided.update((s.parent, s.field.name) for s in result.selected)
                 if result.problems:
                     errors.append(
                         _error(
                             subgraph,
                             "PROVIDES_INVALID_FIELDS",
-                            f'@provides(fields: "{f.provides}") on {coordinate} is invalid: {"; ".join(result.problems)}',
+                            f'@provides(fields: "{f.provides}") on {coordinate} is invalid: '
+                            + "; ".join(result.problems),
                         )
                     )
                 elif not subgraph.fed1:
@@ -147,7 +154,8 @@ def _check_field_sets(subgraph: Subgraph, errors: list[CompositionError]) -> Use
                             _error(
                                 subgraph,
                                 "PROVIDES_FIELDS_MISSING_EXTERNAL",
-                                f'@provides(fields: "{f.provides}") on {coordinate} selects {", ".join(missing)}, which must be marked @external',
+                                f'@provides(fields: "{f.provides}") on {coordinate} selects '
+                                f"{', '.join(missing)}, which must be marked @external",
                             )
                         )
     return used
@@ -165,9 +173,12 @@ def _check_type(
             _error(
                 subgraph,
                 "INTERFACE_OBJECT_USAGE_ERROR",
-                f'@interfaceObject can only be applied to entity types but type "{type_def.name}" has no @key in this subgraph',
+                "@interfaceObject can only be applied to entity types but type "
+                f'"{type_def.name}" has no @key in this subgraph',
             )
         )
+    if type_def.kind == "interface" and type_def.keys:
+        _check_interface_keys(subgraph, type_def, errors)
     implemented = {
         name
         for iface in type_def.interfaces
@@ -201,6 +212,31 @@ def _check_type(
                 _error(
                     subgraph,
                     "EXTERNAL_UNUSED",
-                    f"field {coordinate} is marked @external but is not used by any @key, @requires or @provides",
+                    f"field {coordinate} is marked @external but is not used by any @key, "
+                    "@requires or @provides",
                 )
             )
+
+
+def _normal(fields: str) -> str:
+    return " ".join(fields.replace("{", " { ").replace("}", " } ").split())
+
+
+def _check_interface_keys(
+    subgraph: Subgraph, iface: TypeDef, errors: list[CompositionError]
+) -> None:
+    """Every implementation of an entity interface must have the interface's keys."""
+    for impl in subgraph.types.values():
+        if iface.name not in impl.interfaces or impl.kind != "object":
+            continue
+        impl_keys = {_normal(k.fields) for k in impl.keys}
+        for key in iface.keys:
+            if _normal(key.fields) not in impl_keys:
+                errors.append(
+                    _error(
+                        subgraph,
+                        "INTERFACE_KEY_NOT_ON_IMPLEMENTATIONS",
+                        f'Key @key(fields: "{key.fields}") on interface type "{iface.name}" is '
+                        f'missing on implementation type "{impl.name}"',
+                    )
+                )

@@ -37,7 +37,7 @@ def type_block(supergraph: str, name: str) -> str:
     for block in blocks:
         first = block.split("\n", 1)[0].split(" ")
         if len(first) > 1 and first[1] == name:
-            return block
+            return block.rstrip("\n")
     raise AssertionError(f"type {name} not in supergraph")
 
 
@@ -49,7 +49,7 @@ def _fields(node: object) -> dict[str, object]:
     out: dict[str, object] = {}
     for f in getattr(node, "fields", None) or getattr(node, "values", None) or ():
         args = sorted(
-            (a.name.value, print_ast(a.type), print_ast(a.default_value) if a.default_value else None)
+            (a.name.value, print_ast(a.type), print_ast(a.default_value or a.type))
             for a in getattr(f, "arguments", None) or ()
         )
         field_type = print_ast(f.type) if hasattr(f, "type") else None
