@@ -58,6 +58,7 @@ def _check_field(
     ctx.error(
         "INVALID_FIELD_SHARING",
         f'Non-shareable field "{type_name}.{field_name}" is resolved from multiple subgraphs: '
-        f"it is resolved from subgraphs {', '.join(shown[:-1])} and {shown[-1]} and defined as non-shareable in {where}",
+        f"it is resolved from subgraphs {', '.join(shown[:-1])} and {shown[-1]} and defined "
+        f"as non-shareable in {where}",
         names,
     )
