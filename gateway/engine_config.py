@@ -16,6 +16,9 @@ class EngineConfig(BaseModel):
     include_subgraph_errors: bool = False
     #: Deduplicate identical in-flight subgraph queries (not mutations).
     dedupe_subgraph_requests: bool = True
+    #: Share one execution among identical in-flight client queries (same document,
+    #: operation, variables and forwarded headers). Mutations are never shared.
+    dedupe_inbound_requests: bool = True
     #: Enabled ``@override(label:)`` labels (progressive override). Unset: none.
     override_labels: list[str] = Field(default_factory=list)
     #: Header that asks for the query plan in ``extensions`` (honoured in dev mode only).

@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
+from graphql import OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
 from gateway.config import GatewayConfig
+from gateway.documents import ValidDocument
 from gateway.errors import (
     BadRequest,
     ErrorList,
@@ -27,10 +30,12 @@ from gateway.errors import (
     RequestError,
 )
 from gateway.execution.executor import Execution
+from gateway.execution.inflight import InFlight
 from gateway.execution.shaping import Shaper
 from gateway.execution.transport import SubgraphTransport
 from gateway.introspection import introspect
 from gateway.planning.operation import select_operation
+from gateway.planning.plan import QueryPlan
 from gateway.request import GraphQLParams, Outcome, RequestContext
 from gateway.state import SupergraphState
 from gateway.supergraph import Supergraph
@@ -53,6 +58,7 @@ class Gateway:
             default_timeout=config.engine.subgraph_timeout_seconds,
             dedupe=config.engine.dedupe_subgraph_requests,
         )
+        self._in_flight: InFlight[JSONObject] = InFlight()
 
     @classmethod
     async def create(cls, config: GatewayConfig, supergraph_sdl: str | None = None) -> Gateway:
@@ -124,7 +130,38 @@ class Gateway:
             )
         variables = _coerce_variables(state, operation, params.variables or {})
         plan = state.plan(document, params.operation_name, variables)
+        headers = self._forwarded_headers(context)
 
+        async def run() -> JSONObject:
+            return await self._run_plan(
+                state, plan, document, operation, variables, params, headers
+            )
+
+        if kind == "query" and self.config.engine.dedupe_inbound_requests:
+            key = (
+                document.signature,
+                params.operation_name,
+                orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS),
+                tuple(sorted(headers.items())),
+            )
+            body = await self._in_flight.run(key, run)
+        else:
+            body = await run()
+        if self._plan_requested(context):
+            body = {**body, "extensions": {"queryPlan": plan.text()}}
+        return Outcome(body)
+
+    async def _run_plan(
+        self,
+        state: SupergraphState,
+        plan: QueryPlan,
+        document: ValidDocument,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any],
+        params: GraphQLParams,
+        headers: dict[str, str],
+    ) -> JSONObject:
+        """Execute the plan, answer introspection, shape: the response body."""
         errors: list[JSONObject] = []
         introspection: JSONObject | None = None
         if plan.has_introspection:
@@ -135,7 +172,7 @@ class Gateway:
         execution = Execution(
             self.transport,
             params.variables or {},
-            self._forwarded_headers(context),
+            headers,
             self.config.engine.include_subgraph_errors,
         )
         await execution.run(plan.node)
@@ -144,9 +181,7 @@ class Gateway:
         body: JSONObject = {"data": data}
         if errors:
             body["errors"] = errors
-        if self._plan_requested(context):
-            body["extensions"] = {"queryPlan": plan.text()}
-        return Outcome(body)
+        return body
 
     def _forwarded_headers(self, context: RequestContext) -> dict[str, str]:
         names = self.config.engine.forward_headers

@@ -8,16 +8,13 @@ when deduplication is on; mutations are never shared.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
 import orjson
 
+from gateway.execution.inflight import InFlight
 from gateway.types import JSONObject
-
-#: (subgraph, request body, forwarded headers): what makes two requests identical.
-_FlightKey = tuple[str, bytes, tuple[tuple[str, str], ...]]
 
 
 class FetchFailed(Exception):
@@ -46,9 +43,7 @@ class SubgraphTransport:
             timeout=default_timeout,
             http2=False,
         )
-        self._in_flight: dict[
-            tuple[str, bytes, tuple[tuple[str, str], ...]], asyncio.Future[JSONObject]
-        ] = {}
+        self._in_flight: InFlight[JSONObject] = InFlight()
 
     async def send(
         self,
@@ -68,22 +63,7 @@ class SubgraphTransport:
         if mutation or not self.dedupe:
             return await self._post(subgraph, body, headers)
         key = (subgraph, body, tuple(sorted(headers.items())))
-        pending = self._in_flight.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[JSONObject] = asyncio.get_running_loop().create_future()
-        self._in_flight[key] = future
-        try:
-            result = await self._post(subgraph, body, headers)
-        except BaseException as error:
-            future.set_exception(error)
-            future.exception()  # mark retrieved: waiters (if any) re-raise it themselves
-            raise
-        else:
-            future.set_result(result)
-            return result
-        finally:
-            del self._in_flight[key]
+        return await self._in_flight.run(key, lambda: self._post(subgraph, body, headers))
 
     async def _post(self, subgraph: str, body: bytes, headers: dict[str, str]) -> JSONObject:
         url = self.urls.get(subgraph)
