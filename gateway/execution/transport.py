@@ -8,6 +8,7 @@ when deduplication is on; mutations are never shared.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
@@ -15,6 +16,10 @@ import orjson
 
 from gateway.execution.inflight import InFlight
 from gateway.types import JSONObject
+
+# httpx logs every request at INFO: on the hot path that costs more than the request
+# itself and floods operators' logs. Failures reach clients as errors and are logged there.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class FetchFailed(Exception):
