@@ -70,7 +70,7 @@ def _is_utf8(data: bytes) -> bool:
 def _check_depth(value: Any, limit: int, what: str) -> None:
     # Iterative, so a deep value cannot exhaust Python's stack here (nor, being refused,
     # in graphql-core's recursive variable coercion later).
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
     while stack:
         node, depth = stack.pop()
         children = node.values() if isinstance(node, dict) else node
