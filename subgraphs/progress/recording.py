@@ -99,7 +99,7 @@ async def record_completions(
                 CatalogLessonRow.lesson_id.in_(lesson_ids)
             )
         )
-        course_of = dict(rows.tuples().all())
+        course_of = {lesson: course for lesson, course in rows.all()}
         for outcome in pending:
             course_id = course_of.get(outcome.request.lesson_id)
             if course_id is None:
@@ -217,8 +217,8 @@ async def load_snapshots(
             .where(CatalogLessonRow.course_id.in_(wanted))
             .group_by(CatalogLessonRow.course_id)
         )
-        lesson_count = dict(counts.tuples().all())
-        rows = done.tuples().all()
+        lesson_count = {course: count for course, count in counts.all()}
+        rows = done.all()
     return {
         course_id: snapshot_of(
             user_id,

@@ -120,12 +120,13 @@ class User:
     id: strawberry.ID
 
     @strawberry.field(
-        description="The user's enrollments, in course id order. The user themself or an admin.",
+        description="The user's enrollments, in course id order; "
+        "the user themself or an admin (else null and FORBIDDEN).",
         directives=[connection_size(), Cost(weight=2)],
     )
     async def enrollments(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
-    ) -> Connection[Enrollment]:
+    ) -> Connection[Enrollment] | None:
         info.context.identity.require_self_or_admin(str(self.id))
         check_first(first)
         after_course = decode_cursor("enrollment", after)

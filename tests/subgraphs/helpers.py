@@ -14,6 +14,7 @@ postgres) and drops them afterwards; otherwise SQLite files in a temporary direc
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import secrets
@@ -23,11 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import uvicorn
 from starlette.applications import Starlette
 
 from subgraphs import courses, progress, users
 from subgraphs.seed import Dataset, seed_small
-from tests.servers import running_app
+from tests.servers import bound_socket
 
 NAMES = ("users", "courses", "progress")
 DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -86,12 +88,35 @@ async def running_subgraphs(
     async with throwaway_databases() as database_urls:
         data = await seed_small(database_urls) if seed else Dataset()
         apps = {name: FACTORIES[name](database_urls[name], redis_url=redis_url) for name in NAMES}
-        async with contextlib.AsyncExitStack() as stack:
-            urls = {
-                name: await stack.enter_async_context(running_app(app)) + "/graphql"
-                for name, app in apps.items()
-            }
+        async with serving(apps) as base_urls:
+            urls = {name: f"{base}/graphql" for name, base in base_urls.items()}
             yield RunningSubgraphs(urls=urls, data=data, database_urls=database_urls, apps=apps)
+
+
+@contextlib.asynccontextmanager
+async def serving(apps: Mapping[str, Any]) -> AsyncIterator[dict[str, str]]:
+    """Like ``tests.servers.running_app`` for several apps, started and stopped together
+    (stopping them one after the other costs a uvicorn tick each)."""
+    sockets = {name: bound_socket() for name in apps}
+    servers = {
+        name: uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        for name, app in apps.items()
+    }
+    tasks = [asyncio.create_task(servers[name].serve(sockets=[sockets[name]])) for name in apps]
+    try:
+        while not all(server.started for server in servers.values()):
+            for task in tasks:
+                if task.done():
+                    task.result()
+                    raise RuntimeError("a subgraph server exited before it started")
+            await asyncio.sleep(0.005)
+        yield {name: f"http://127.0.0.1:{sock.getsockname()[1]}" for name, sock in sockets.items()}
+    finally:
+        for server in servers.values():
+            server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for sock in sockets.values():
+            sock.close()
 
 
 def as_user(user_id: str, *roles: str) -> dict[str, str]:
