@@ -103,7 +103,7 @@ def _validate_printed(sdl: str) -> list[CompositionError]:
     problems = validate_schema(schema)
     return [
         CompositionError(
-            "INTERFACE_FIELD_NO_IMPLEM" if "expects field" in p.message else "INVALID_GRAPHQL",
+            "INTERFACE_FIELD_NO_IMPLEM" if "expected but" in p.message else "INVALID_GRAPHQL",
             f"The composed supergraph is invalid: {p.message}",
         )
         for p in problems

@@ -58,7 +58,7 @@ def merge(ctx: MergeContext) -> Supergraph:
     _add_interface_object_fields(types)
     check_shareability(ctx, names)
     roots = {kind: root for s in ctx.subgraphs for kind, root in s.roots.items()}
-    if "Query" not in types or not types["Query"].fields:
+    if not ctx.errors and ("Query" not in types or not types["Query"].fields):
         ctx.error(
             "NO_QUERIES",
             "No queries found in any subgraph: a supergraph must have a query root type",

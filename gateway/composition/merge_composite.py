@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.composition.context import MergeContext, Source, merge_applied
+from gateway.composition.context import MergeContext, Source, merge_applied, quoted
 from gateway.composition.joined import JoinField, JoinType, MergedArgument, MergedField, MergedType
 from gateway.composition.model import Field
 from gateway.composition.typeref import is_output_subtype, merge_input, merge_output
@@ -96,7 +96,8 @@ def _merge_field(
                 f'"{f.override_from}", which also overrides it',
                 [s.subgraph.name, f.override_from],
             )
-        elif f.override_from in overridden:
+            continue
+        if f.override_from in overridden:
             ctx.error(
                 "OVERRIDE_SOURCE_HAS_OVERRIDE",
                 f'Field {coordinate} is overridden twice from subgraph "{f.override_from}"',
@@ -184,8 +185,8 @@ def _merge_args(
                 ]
                 ctx.error(
                     "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
-                    f"{where} is required in subgraph(s) {', '.join(map(repr, required))} "
-                    f"but missing in subgraph(s) {', '.join(map(repr, missing))}",
+                    f"{where} is required in subgraph(s) {quoted(required)} "
+                    f"but missing in subgraph(s) {quoted(missing)}",
                     required + missing,
                 )
             continue  # optional and not everywhere: dropped, as Apollo does

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from gateway.composition.context import MergeContext, Source, merge_applied
+from gateway.composition.context import MergeContext, Source, merge_applied, quoted
 from gateway.composition.joined import JoinField, JoinType, MergedEnumValue, MergedField, MergedType
 from gateway.composition.typeref import merge_input
 
@@ -55,8 +55,8 @@ def merge_input_object(ctx: MergeContext, name: str, sources: list[Source]) -> M
                 ctx.error(
                     "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
                     f"Input object field {coordinate} is required in subgraph(s) "
-                    f"{', '.join(map(repr, required))} but missing in subgraph(s) "
-                    f"{', '.join(map(repr, missing))}",
+                    f"{quoted(required)} but missing in subgraph(s) "
+                    f"{quoted(missing)}",
                     required + missing,
                 )
             continue
@@ -105,7 +105,7 @@ def merge_enum(ctx: MergeContext, name: str, sources: list[Source], usage: EnumU
         ctx.error(
             "ENUM_VALUE_MISMATCH",
             f'Enum type "{name}" is used as both input type and output type, but value(s) '
-            f"{', '.join(map(repr, partial))} are not defined in every subgraph defining it",
+            f"{quoted(partial)} are not defined in every subgraph defining it",
             [s.subgraph.name for s in sources],
         )
     kept = in_all if usage == "input" else all_values

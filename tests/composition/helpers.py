@@ -32,12 +32,21 @@ def compose_errors(**sdls: str) -> list[tuple[str, str]]:
 
 
 def type_block(supergraph: str, name: str) -> str:
-    """The printed definition of one type, from its keyword line to its closing brace."""
-    blocks = supergraph.split("\n\n")
-    for block in blocks:
-        first = block.split("\n", 1)[0].split(" ")
-        if len(first) > 1 and first[1] == name:
-            return block.rstrip("\n")
+    """The printed definition of one type (with its description), up to its closing brace."""
+    keywords = ("type", "interface", "input", "enum", "union", "scalar")
+    lines = supergraph.split("\n")
+    for i, line in enumerate(lines):
+        words = line.split(" ")
+        if len(words) > 1 and words[0] in keywords and words[1] == name:
+            start = i
+            if i and lines[i - 1] == '"""':
+                start = i - 2
+                while lines[start] != '"""':
+                    start -= 1
+            end = i
+            while end + 1 < len(lines) and lines[end] != "}" and lines[end + 1] != "":
+                end += 1
+            return "\n".join(lines[start : end + 1])
     raise AssertionError(f"type {name} not in supergraph")
 
 
