@@ -43,8 +43,11 @@ def type_block(supergraph: str, name: str) -> str:
                 start = i - 2
                 while lines[start] != '"""':
                     start -= 1
-            end = i
-            while end + 1 < len(lines) and lines[end] != "}" and lines[end + 1] != "":
+            end, braced = i, False
+            while end + 1 < len(lines) and lines[end] != "}":
+                braced = braced or lines[end] == "{"
+                if not braced and lines[end + 1] == "":
+                    break  # a union or scalar: no body
                 end += 1
             return "\n".join(lines[start : end + 1])
     raise AssertionError(f"type {name} not in supergraph")

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected supergraph text and messages are kept verbatim)
 """Demand control: ``@cost``/``@listSize`` (federation v2.9) carried with the cost spec link."""
 
 from __future__ import annotations

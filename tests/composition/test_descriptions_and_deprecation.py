@@ -1,3 +1,4 @@
+
 """Descriptions and ``@deprecated`` survive composition."""
 
 from __future__ import annotations
@@ -61,7 +62,13 @@ Second line.
 type User
   @join__type(graph: A, key: "id")
 {
-  id: ID!\
+  id: ID!
+
+  """
+  How to greet
+  """
+  name: String
+}\
 ''')
     assert type_block(supergraph, "Kind") == snapshot('''\
 enum Kind

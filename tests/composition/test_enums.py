@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected supergraph text and messages are kept verbatim)
 """Enums merge by usage: output only -> union, input only -> intersection, both -> equal."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+
 """Federation 1 subgraphs (no ``@link``) are upgraded as Federation 2 composition does."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected supergraph text and messages are kept verbatim)
 """Field types and arguments across subgraphs: compatible differences, and conflicts."""
 
 from __future__ import annotations

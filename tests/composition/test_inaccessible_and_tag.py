@@ -1,3 +1,4 @@
+
 """``@inaccessible`` and ``@tag`` are carried into the supergraph with their spec links."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected supergraph text and messages are kept verbatim)
 """Input objects merge to the intersection of their fields."""
 
 from __future__ import annotations

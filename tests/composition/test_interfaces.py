@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected supergraph text and messages are kept verbatim)
 """Interfaces across subgraphs: ``@join__implements``, entity interfaces, ``@interfaceObject``."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected supergraph text and messages are kept verbatim)
 """``@override(from:, label:)``: migrating a field from one subgraph to another."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+
 """Unions: the members of every subgraph, each recorded with ``@join__unionMember``."""
 
 from __future__ import annotations
