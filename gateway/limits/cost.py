@@ -71,9 +71,10 @@ class _Estimator:
         fragments: dict[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
         default_list_size: int,
+        link_schema: GraphQLSchema | None,
     ) -> None:
         self.schema = schema
-        self.costs: CostDirectives = cost_directives(schema)
+        self.costs: CostDirectives = cost_directives(schema, link_schema)
         self.fragments = fragments
         self.variables = dict(variables)
         self.default_list_size = default_list_size
@@ -283,8 +284,12 @@ def estimate_cost(
     variables: Mapping[str, Any] | None = None,
     *,
     default_list_size: int = 10,
+    link_schema: GraphQLSchema | None = None,
 ) -> int:
     """The estimated cost of one operation of a validated document.
+
+    ``link_schema``: the schema whose ``@link`` names the cost directives, if ``schema``
+    does not carry it (see ``cost_directives``).
 
     Raises ``SlicingArgumentRequired`` when a ``@listSize(requireOneSlicingArgument:
     true)`` field does not get exactly one slicing argument, ``OperationNotFound`` when
@@ -299,7 +304,7 @@ def estimate_cost(
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    estimator = _Estimator(schema, fragments, values, default_list_size)
+    estimator = _Estimator(schema, fragments, values, default_list_size, link_schema)
     root = schema.get_root_type(operation.operation)
     try:
         return estimator.selection_set(operation.selection_set, root, frozenset())
@@ -329,11 +334,18 @@ def check_cost(
     document: DocumentNode,
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
+    *,
+    link_schema: GraphQLSchema | None = None,
 ) -> CostReport:
     """Estimate the cost and enforce ``config.max``: raises ``CostTooExpensive``
     (COST_ESTIMATED_TOO_EXPENSIVE) unless in warn-only mode."""
     estimated = estimate_cost(
-        schema, document, operation_name, variables, default_list_size=config.default_list_size
+        schema,
+        document,
+        operation_name,
+        variables,
+        default_list_size=config.default_list_size,
+        link_schema=link_schema,
     )
     if config.max is None or estimated <= config.max:
         return CostReport(estimated, config.max)

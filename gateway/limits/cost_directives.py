@@ -119,8 +119,8 @@ def _list_size(node: Node | None, names: set[str]) -> ListSize | None:
     return None
 
 
-def _build(schema: GraphQLSchema) -> CostDirectives:
-    cost, list_size = _names(schema)
+def _build(schema: GraphQLSchema, link_schema: GraphQLSchema) -> CostDirectives:
+    cost, list_size = _names(link_schema)
     found = CostDirectives()
     for type_name, named in schema.type_map.items():
         type_nodes: list[Node | None] = [named.ast_node, *named.extension_ast_nodes]
@@ -151,9 +151,16 @@ def _build(schema: GraphQLSchema) -> CostDirectives:
 _cache: WeakKeyDictionary[GraphQLSchema, CostDirectives] = WeakKeyDictionary()
 
 
-def cost_directives(schema: GraphQLSchema) -> CostDirectives:
-    """The schema's cost directives, read once per schema object."""
+def cost_directives(
+    schema: GraphQLSchema, link_schema: GraphQLSchema | None = None
+) -> CostDirectives:
+    """The schema's cost directives, read once per schema object.
+
+    ``link_schema`` is where to read the ``@link`` that names the directives, when
+    ``schema`` lost it (an API schema derived from a supergraph keeps the applications
+    but not the schema definition's ``@link``): pass the whole supergraph's schema.
+    """
     found = _cache.get(schema)
     if found is None:
-        found = _cache[schema] = _build(schema)
+        found = _cache[schema] = _build(schema, link_schema or schema)
     return found
