@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import secrets
 import tempfile
@@ -28,7 +29,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from subgraphs import courses, progress, users
-from subgraphs.seed import Dataset, seed_small
+from subgraphs.seed import Dataset, load, seed_small
 from tests.servers import bound_socket
 
 NAMES = ("users", "courses", "progress")
@@ -82,11 +83,15 @@ class RunningSubgraphs:
 
 @contextlib.asynccontextmanager
 async def running_subgraphs(
-    redis_url: str | None = None, seed: bool = True
+    redis_url: str | None = None, data: Dataset | None = None
 ) -> AsyncIterator[RunningSubgraphs]:
-    """The three subgraphs on real sockets over fresh, seeded databases."""
+    """The three subgraphs on real sockets over fresh databases seeded with ``data``
+    (default: ``subgraphs.seed.small()``)."""
     async with throwaway_databases() as database_urls:
-        data = await seed_small(database_urls) if seed else Dataset()
+        if data is None:
+            data = await seed_small(database_urls)
+        else:
+            await load(data, database_urls)
         apps = {name: FACTORIES[name](database_urls[name], redis_url=redis_url) for name in NAMES}
         async with serving(apps) as base_urls:
             urls = {name: f"{base}/graphql" for name, base in base_urls.items()}
@@ -143,3 +148,56 @@ async def gql(
 def codes(body: Mapping[str, Any]) -> list[str]:
     """The ``extensions.code`` of each error in a response body."""
     return [e.get("extensions", {}).get("code") for e in body.get("errors") or []]
+
+
+class GraphQLWebSocket:
+    """A minimal graphql-transport-ws client over a real ``websockets`` connection."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    async def send(self, message: Mapping[str, Any]) -> None:
+        await self.connection.send(json.dumps(message))
+
+    async def receive(self, timeout: float = 10) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.connection.recv(), timeout)
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+    async def subscribe(
+        self, op_id: str, query: str, variables: Mapping[str, Any] | None = None
+    ) -> None:
+        payload = {"query": query, "variables": dict(variables or {})}
+        await self.send({"id": op_id, "type": "subscribe", "payload": payload})
+
+
+@contextlib.asynccontextmanager
+async def graphql_ws(
+    http_url: str,
+    headers: Mapping[str, str] | None = None,
+    init_payload: Mapping[str, Any] | None = None,
+) -> AsyncIterator[GraphQLWebSocket]:
+    """Connect, send ``connection_init`` and wait for ``connection_ack``."""
+    from websockets.asyncio.client import connect
+
+    url = "ws" + http_url.removeprefix("http")
+    async with connect(
+        url, subprotocols=["graphql-transport-ws"], additional_headers=dict(headers or {})
+    ) as connection:
+        ws = GraphQLWebSocket(connection)
+        await ws.send({"type": "connection_init", "payload": dict(init_payload or {})})
+        ack = await ws.receive()
+        assert ack["type"] == "connection_ack", ack
+        yield ws
+
+
+async def wait_for_subscribers(count_subscribers: Any, channel: str, expected: int = 1) -> None:
+    """Wait until ``channel`` has ``expected`` subscribers (an async or sync counter)."""
+    for _ in range(2000):
+        found = count_subscribers(channel)
+        if asyncio.iscoroutine(found):
+            found = await found
+        if found >= expected:
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"no subscriber on {channel!r}")
