@@ -120,7 +120,7 @@ async def test_progress_my_progress_batches(big: RunningSubgraphs, client: httpx
     user, enrolled = big.data.enrollments[0]["user_id"], big.data.enrollments[0]["course_id"]
     query = """query($r: [_Any!]!) { _entities(representations: $r) {
         ... on Course { id myProgress { completedLessons percentComplete } } } }"""
-    course_ids = [enrolled] + [c["id"] for c in big.data.courses if c["id"] != enrolled][:49]
+    course_ids = [enrolled, *[c["id"] for c in big.data.courses if c["id"] != enrolled][:49]]
     reps = [{"__typename": "Course", "id": c, "lessonCount": 20} for c in course_ids]
     one, _ = await count(big, client, "progress", query, reps[:1], as_user(user))
     fifty, _ = await count(big, client, "progress", query, reps, as_user(user))
