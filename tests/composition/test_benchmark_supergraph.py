@@ -1,4 +1,3 @@
-
 """The benchmark's four Federation 1 subgraphs compose to what rover composed for them.
 
 ``fixtures/bench_supergraph.graphql`` is the public benchmark's supergraph, produced by

@@ -1,4 +1,3 @@
-
 """Descriptions and ``@deprecated`` survive composition."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """Federation 1 subgraphs (no ``@link``) are upgraded as Federation 2 composition does."""
 
 from __future__ import annotations

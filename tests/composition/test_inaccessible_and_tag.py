@@ -1,4 +1,3 @@
-
 """``@inaccessible`` and ``@tag`` are carried into the supergraph with their spec links."""
 
 from __future__ import annotations

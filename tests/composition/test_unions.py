@@ -1,4 +1,3 @@
-
 """Unions: the members of every subgraph, each recorded with ``@join__unionMember``."""
 
 from __future__ import annotations
