@@ -49,7 +49,7 @@ async def test_a_subgraph_that_is_down_is_named() -> None:
 
 async def test_a_server_that_is_not_a_federation_subgraph() -> None:
     async with running_app(plain_graphql_app()) as url:
-        with pytest.raises(SubgraphFetchError, match="did not return _service.sdl"):
+        with pytest.raises(SubgraphFetchError, match=r"did not return _service\.sdl"):
             await fetch_subgraphs({"plain": f"{url}/graphql"})
 
 
