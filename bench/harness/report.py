@@ -1,0 +1,155 @@
+"""The results: aggregated per gateway variant and written as one markdown table (plus
+the floor and the entity-scaling table) and as JSON."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+
+@dataclass
+class Row:
+    """One gateway variant at one concurrency, summed over its rounds."""
+
+    variant: str
+    label: str
+    dedupe: bool | None
+    connections: int
+    requests: int = 0
+    seconds: float = 0.0
+    errors: int = 0
+    #: Per round: CPU milliseconds per request of the gateway's process tree, and of the
+    #: subgraphs (see ``Bench.measured``).
+    cpu_ms: list[float] = field(default_factory=list)
+    subgraph_cpu_ms: list[float] = field(default_factory=list)
+    p50s: list[float] = field(default_factory=list)
+    p99s: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+    #: Why there are no numbers (not available, wrong answer), else "".
+    note: str = ""
+
+    @property
+    def rps(self) -> float | None:
+        return self.requests / self.seconds if self.seconds and self.requests else None
+
+    @property
+    def cpu(self) -> float | None:
+        """CPU ms per request: the median over rounds."""
+        return statistics.median(self.cpu_ms) if self.cpu_ms else None
+
+    @property
+    def subgraph_cpu(self) -> float | None:
+        return statistics.median(self.subgraph_cpu_ms) if self.subgraph_cpu_ms else None
+
+    @property
+    def p50(self) -> float | None:
+        return statistics.median(self.p50s) if self.p50s else None
+
+    @property
+    def p99(self) -> float | None:
+        return statistics.median(self.p99s) if self.p99s else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "variant": self.variant,
+            "connections": self.connections,
+            "requests": self.requests,
+            "seconds": round(self.seconds, 3),
+            "rps": self.rps,
+            "p50_ms": self.p50,
+            "p99_ms": self.p99,
+            "p50_ms_per_round": self.p50s,
+            "p99_ms_per_round": self.p99s,
+            "errors": self.errors,
+            "cpu_ms_per_request": self.cpu,
+            "cpu_ms_per_request_per_round": self.cpu_ms,
+            "subgraph_cpu_ms_per_request": self.subgraph_cpu,
+            "peak_memory_mb": self.peak_mb or None,
+            "note": self.note,
+        }
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def _ratio(ours: float | None, theirs: float | None) -> str:
+    if ours is None or not theirs:
+        return "-"
+    return f"{ours / theirs:.2f}"
+
+
+def group_of(row: Row) -> str:
+    if row.connections == 1:
+        return "c=1"
+    return f"c={row.connections}, dedupe {'on' if row.dedupe else 'off'}"
+
+
+def main_table(rows: list[Row], floor: dict[int, dict[str, Any]]) -> list[str]:
+    out = [
+        "| run | gateway | req/s | p50 ms | p99 ms | errors | CPU ms/req | peak MiB "
+        "| ours÷this CPU/req | ours÷this p99 | ours÷this req/s |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(group_of(row), []).append(row)
+    for group, members in groups.items():
+        ours = next((r for r in members if r.variant.startswith("ours")), None)
+        for row in members:
+            name = row.label
+            if row.note and not row.requests:
+                out.append(f"| {group} | {name} | {row.note} |  |  |  |  |  |  |  |  |")
+                continue
+            ratios = ["-", "-", "-"]
+            if ours is not None and row is not ours:
+                ratios = [
+                    _ratio(ours.cpu, row.cpu),
+                    _ratio(ours.p99, row.p99),
+                    _ratio(ours.rps, row.rps),
+                ]
+            out.append(
+                f"| {group} | {name} | {_num(row.rps, 0)} | {_num(row.p50, 2)} | "
+                f"{_num(row.p99, 2)} | {row.errors} | {_num(row.cpu, 2)} | "
+                f"{_num(row.peak_mb, 0)} | {' | '.join(ratios)} |"
+            )
+        connections = members[0].connections
+        if connections in floor and group in ("c=1", f"c={connections}, dedupe off"):
+            f = floor[connections]
+            out.append(
+                f"| {group} | floor: subgraphs only | {_num(f.get('rps'), 0)} | "
+                f"{_num(f.get('p50_ms'), 2)} | {_num(f.get('p99_ms'), 2)} | "
+                f"{f.get('errors', '-')} | 0 | - | - | - | - |"
+            )
+    return out
+
+
+def scale_table(scale: dict[str, dict[int, dict[str, Any]]], sizes: list[int]) -> list[str]:
+    head = " | ".join(f"{n:,} entities" for n in sizes)
+    out = [
+        f"| gateway | {head} | µs per entity at {sizes[-1]:,} |",
+        "|---|" + "--:|" * (len(sizes) + 1),
+    ]
+    for label, by_size in scale.items():
+        cells = []
+        for n in sizes:
+            entry = by_size.get(n, {})
+            cells.append(
+                _num(entry.get("cpu_ms"), 2) if entry.get("cpu_ms") else entry.get("note") or "-"
+            )
+        last = by_size.get(sizes[-1], {}).get("cpu_ms")
+        per_entity = _num(last * 1000 / sizes[-1], 2) if last else "-"
+        out.append(f"| {label} | {' | '.join(cells)} | {per_entity} |")
+    return out
+
+
+def write(out_dir: Path, result: dict[str, Any], markdown: str) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "latest.md").write_text(markdown)
+    (out_dir / "latest.json").write_bytes(
+        orjson.dumps(result, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+    )
