@@ -7,7 +7,9 @@
     └── Unauthenticated    UNAUTHENTICATED  — the operation needs a user and there is none
 
 Anything else raised by a resolver is a bug: ``MaskUnexpectedErrors`` replaces it with
-``INTERNAL_SERVER_ERROR`` and a fixed message, so no stack trace or SQL leaks out.
+``INTERNAL_SERVER_ERROR`` and a fixed message, so no stack trace or SQL leaks out. Errors
+in the document itself get GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, or
+BAD_USER_INPUT for a variable of the wrong type.
 """
 
 from __future__ import annotations
@@ -55,11 +57,28 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return not isinstance(error.original_error, SubgraphError)
 
 
+def _request_error_code(error: GraphQLError) -> str:
+    # The codes Apollo servers use, so clients and the gateway can tell them apart.
+    if error.message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
 class MaskUnexpectedErrors(MaskErrors):
-    """Hide unexpected resolver exceptions behind ``INTERNAL_SERVER_ERROR``."""
+    """Hide unexpected resolver exceptions behind ``INTERNAL_SERVER_ERROR``, and give
+    document errors (parse, validation, variables) their stable code."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=_is_unexpected, error_message="Internal error.")
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            if error.path is None and not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": _request_error_code(error)}
+        return processed
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         logger.error("unexpected resolver error at %s", error.path, exc_info=error.original_error)

@@ -1,0 +1,51 @@
+"""The seed data set: big enough, deterministic, idempotent to load."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from subgraphs._shared.db import Database
+from subgraphs.progress.models import CatalogLessonRow, CompletionRow
+from subgraphs.seed import generate, load, small
+from subgraphs.users.models import UserRow
+from tests.subgraphs.helpers import throwaway_databases
+
+
+def test_full_data_set_is_realistic_and_deterministic():
+    data = generate()
+    assert len(data.users) >= 1000
+    assert len(data.courses) == 200
+    assert len(data.modules) >= 600 and len(data.lessons) >= 2400
+    learners = {e["user_id"] for e in data.enrollments}
+    assert len(learners) >= 500
+    assert len(data.completions) >= 10_000
+    assert {u["role"] for u in data.users} == {"ADMIN", "INSTRUCTOR", "LEARNER"}
+    assert generate() == data
+    assert generate(seed=43) != data
+
+
+async def test_loading_twice_changes_nothing_and_keeps_user_changes():
+    data = small()
+    async with throwaway_databases() as urls:
+        await load(data, urls)
+        users = Database(urls["users"])
+        progress = Database(urls["progress"])
+        try:
+            async with users.transaction() as session:
+                row = await session.get(UserRow, "usr_0005")
+                assert row is not None
+                row.name = "Renamed"
+            await load(data, urls)
+            async with users.read() as session:
+                assert await session.scalar(select(func.count()).select_from(UserRow)) == len(
+                    data.users
+                )
+                assert (await session.get(UserRow, "usr_0005")).name == "Renamed"  # type: ignore[union-attr]
+            async with progress.read() as session:
+                completions = await session.scalar(select(func.count()).select_from(CompletionRow))
+                catalog = await session.scalar(select(func.count()).select_from(CatalogLessonRow))
+            assert completions == len(data.completions)
+            assert catalog == len(data.lessons)
+        finally:
+            await users.dispose()
+            await progress.dispose()
