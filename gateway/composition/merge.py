@@ -13,6 +13,7 @@ from gateway.composition.merge_leaves import (
     merge_scalar,
     merge_union,
 )
+from gateway.composition.satisfiability import check_satisfiability
 from gateway.composition.shareability import check_shareability
 
 
@@ -57,6 +58,8 @@ def merge(ctx: MergeContext) -> Supergraph:
     types = {name: types[name] for name in names if name in types}
     _add_interface_object_fields(types)
     check_shareability(ctx, names)
+    if not ctx.errors:
+        check_satisfiability(ctx)
     roots = {kind: root for s in ctx.subgraphs for kind, root in s.roots.items()}
     if not ctx.errors and ("Query" not in types or not types["Query"].fields):
         ctx.error(
