@@ -9,6 +9,7 @@ button, reads the result from the page, opens the schema docs, and saves a scree
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,7 +42,7 @@ def test_graphiql_runs_a_query_in_chromium(tmp_path: Path) -> None:
             text=True,
             timeout=100,
             check=True,
-            env={"CHROMIUM": chromium, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+            env={**os.environ, "CHROMIUM": chromium},
         )
     report = json.loads(completed.stdout)
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import strawberry
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 SUPERGRAPH_TEMPLATE = Path(__file__).parent / "fixtures" / "hello.supergraph.graphql"
@@ -53,8 +55,36 @@ class Mutation:
         return text
 
 
-def hello_app() -> Starlette:
+class Concurrency:
+    """Counts the requests the subgraph is serving at once, and the most at any time."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.peak = 0
+        self.total = 0
+
+
+class _Counting:
+    def __init__(self, app: ASGIApp, counter: Concurrency) -> None:
+        self.app = app
+        self.counter = counter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.counter.now += 1
+        self.counter.total += 1
+        self.counter.peak = max(self.counter.peak, self.counter.now)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.counter.now -= 1
+
+
+def hello_app(counter: Concurrency | None = None) -> Starlette:
     """The subgraph as an ASGI app, its endpoint at ``/graphql``."""
     schema = strawberry.federation.Schema(query=Query, mutation=Mutation)
     # Starlette around it answers uvicorn's lifespan messages.
-    return Starlette(routes=[Route("/graphql", GraphQL[None, None](schema))])
+    middleware = [Middleware(_Counting, counter=counter)] if counter is not None else []
+    return Starlette(routes=[Route("/graphql", GraphQL[None, None](schema))], middleware=middleware)
