@@ -108,6 +108,20 @@ class KitSubgraph:
         out = []
         for representation in representations:
             type_name = representation["__typename"]
+            schema_type = self.schema.get_type(type_name)
+            if schema_type is not None and is_abstract_type(schema_type):
+                # An entity interface: the row may be of any implementation.
+                found = (
+                    self.find(t.name, representation)
+                    for t in self.schema.get_possible_types(schema_type)  # type: ignore[arg-type]
+                )
+                row = next((r for r in found if r is not None), None)
+                out.append(
+                    None
+                    if row is None
+                    else {**row, **representation, "__typename": row["__typename"]}
+                )
+                continue
             if type_name not in self.data:
                 out.append(dict(representation))  # a stub: resolvers work from the fields
                 continue
