@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gateway.composition.context import MergeContext, field_copy
 from gateway.composition.fieldset import base_name
+from gateway.composition.inaccessible import check_inaccessible
 from gateway.composition.joined import JoinField, MergedType, Supergraph
 from gateway.composition.merge_composite import merge_composite
 from gateway.composition.merge_leaves import (
@@ -66,12 +67,15 @@ def merge(ctx: MergeContext) -> Supergraph:
             "NO_QUERIES",
             "No queries found in any subgraph: a supergraph must have a query root type",
         )
-    return Supergraph(
+    supergraph = Supergraph(
         graphs=ctx.graphs,
         types=types,
         roots={k: roots[k] for k in ("query", "mutation", "subscription") if k in roots},
         join_version=join_version(max(s.fed_minor for s in ctx.subgraphs)),
     )
+    if not ctx.errors:
+        check_inaccessible(ctx, supergraph)
+    return supergraph
 
 
 def _enum_usage(types: dict[str, MergedType]) -> dict[str, EnumUsage]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from inline_snapshot import snapshot
 
-from tests.composition.helpers import compose_ok, type_block
+from tests.composition.helpers import compose_errors, compose_ok, type_block
 
 FED = (
     'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
@@ -73,3 +73,47 @@ def test_no_inaccessible_or_tag_means_no_links_for_them() -> None:
     supergraph = compose_ok(a="type Query { a: Int }")
     assert "inaccessible" not in supergraph
     assert "@tag" not in supergraph
+
+
+def test_a_visible_field_returning_an_inaccessible_type() -> None:
+    errors = compose_errors(
+        a=FED + "type Query { secret: Secret } type Secret @inaccessible { code: String }"
+    )
+    assert errors == snapshot(
+        [
+            (
+                "REFERENCED_INACCESSIBLE",
+                'Type "Secret" is @inaccessible but is referenced by "Query.secret", which is in the API schema',
+            )
+        ]
+    )
+
+
+def test_a_type_whose_fields_are_all_inaccessible() -> None:
+    errors = compose_errors(
+        a=FED + "type Query { a: Int w: Wrapper } type Wrapper { x: Int @inaccessible }"
+    )
+    assert errors == snapshot(
+        [
+            (
+                "ONLY_INACCESSIBLE_CHILDREN",
+                'Type "Wrapper" is in the API schema but all of its fields are @inaccessible',
+            )
+        ]
+    )
+
+
+def test_a_required_argument_that_is_inaccessible() -> None:
+    errors = compose_errors(a=FED + "type Query { users(tenant: ID! @inaccessible): [ID] }")
+    assert errors == snapshot(
+        [("REQUIRED_INACCESSIBLE", 'argument "Query.users(tenant:)" is required but @inaccessible')]
+    )
+
+
+def test_an_inaccessible_type_referenced_only_by_inaccessible_fields_composes() -> None:
+    supergraph = compose_ok(
+        a=FED
+        + "type Query { a: Int secret: Secret @inaccessible } "
+        + "type Secret @inaccessible { code: String }"
+    )
+    assert "  secret: Secret @inaccessible" in supergraph
