@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected supergraph text and messages are kept verbatim)
 """``@inaccessible`` and ``@tag`` are carried into the supergraph with their spec links."""
 
 from __future__ import annotations
