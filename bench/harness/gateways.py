@@ -93,7 +93,10 @@ def launch(
     tag = variant.id.replace("/", "-")
     supergraph_file = run_dir / f"supergraph-{tag}.graphql"
     supergraph_file.write_text(supergraph.replace(BENCH_SUBGRAPH_URL, base))
-    dedupe_env = {"BENCH_DEDUPE": "0" if variant.dedupe is False else "1"}
+    # Node peers run as deployed: NODE_ENV=production also drops graphql-js's
+    # development-only checks.
+    node_env = {"NODE_ENV": "production"}
+    dedupe_env = {**node_env, "BENCH_DEDUPE": "0" if variant.dedupe is False else "1"}
 
     if variant.ours:
         if importlib.util.find_spec("gateway.commands.serve") is None:
@@ -117,7 +120,7 @@ def launch(
         version = f"@apollo/gateway {_npm_version('@apollo/gateway')}, "
         version += f"@apollo/server {_npm_version('@apollo/server')}"
         argv = ["node", "apollo-gateway.mjs", str(supergraph_file), str(port)]
-        return Launch(argv, f"http://127.0.0.1:{port}/", {}, PEERS_DIR, version)
+        return Launch(argv, f"http://127.0.0.1:{port}/", node_env, PEERS_DIR, version)
 
     if variant.gateway in ("hive-gateway", "hive-gateway-rust-qp"):
         version = f"@graphql-hive/gateway {_npm_version('@graphql-hive/gateway')}"

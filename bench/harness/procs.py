@@ -138,6 +138,8 @@ def port_free(port: int) -> bool:
     import socket
 
     with socket.socket() as sock:
+        # As servers bind: connections of a previous run in TIME_WAIT do not block the port.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -243,6 +243,9 @@ class Bench:
         work = workload.main()
         body_file = self.run_dir / "main-body.json"
         body_file.write_bytes(work.body)
+        if max(self.s.concurrency, default=1) <= 1:
+            # Dedupe-off variants only run at more than one connection.
+            variants = [v for v in variants if v.dedupe is not False]
         running = self.start_gateways(variants, work.supergraph)
         try:
             for entry in running:

@@ -27,6 +27,10 @@ def main() -> None:
         access_log=False,
         log_level="warning",
         backlog=2048,
+        # Gateways pool keep-alive connections and reuse them after the pauses between
+        # runs; uvicorn's default 5 s would close them under the gateways' feet, and the
+        # race ("socket hang up") would count against whichever gateway runs next.
+        timeout_keep_alive=3600,
     )
 
 
