@@ -12,18 +12,23 @@ from gateway.composition.model import Applied, Subgraph, TypeDef
 
 
 def graph_enum_names(names: list[str]) -> list[str]:
-    """``join__Graph`` value names: upper-cased, non-word characters as ``_``, unique."""
-    taken: set[str] = set()
-    out: list[str] = []
+    """``join__Graph`` value names: upper-cased, non-word characters as ``_``.
+
+    Names that collide (``Foo`` and ``foo``) are all numbered: ``FOO_1``, ``FOO_2``.
+    """
+    bases = []
     for name in names:
         base = re.sub(r"\W", "_", name).upper()
-        if base[:1].isdigit():
-            base = "_" + base
-        enum, n = base, 1
-        while enum in taken:
-            enum, n = f"{base}_{n}", n + 1
-        taken.add(enum)
-        out.append(enum)
+        bases.append("_" + base if base[:1].isdigit() else base)
+    counts = Counter(bases)
+    seen: Counter[str] = Counter()
+    out: list[str] = []
+    for base in bases:
+        if counts[base] == 1:
+            out.append(base)
+        else:
+            seen[base] += 1
+            out.append(f"{base}_{seen[base]}")
     return out
 
 

@@ -86,3 +86,5 @@ class Supergraph:
     roots: dict[str, str]
     #: Join spec minor version to link (3, 4 or 5).
     join_version: int = 3
+    #: Printed definitions of executable directives every subgraph defines.
+    directive_definitions: dict[str, str] = field(default_factory=dict)

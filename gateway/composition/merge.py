@@ -72,6 +72,7 @@ def merge(ctx: MergeContext) -> Supergraph:
         types=types,
         roots={k: roots[k] for k in ("query", "mutation", "subscription") if k in roots},
         join_version=join_version(max(s.fed_minor for s in ctx.subgraphs)),
+        directive_definitions=_executable_directives(ctx),
     )
     if not ctx.errors:
         check_inaccessible(ctx, supergraph)
@@ -112,3 +113,26 @@ def _add_interface_object_fields(types: dict[str, MergedType]) -> None:
                     copy = field_copy(f)
                     copy.join_fields = [JoinField()]
                     impl.fields.append(copy)
+
+
+def _executable_directives(ctx: MergeContext) -> dict[str, str]:
+    """Executable directives defined by every subgraph, on the locations all of them allow.
+
+    A client may put them in operations only if every subgraph the gateway forwards to
+    accepts them, as Apollo's composition decides.
+    """
+    first, *others = ctx.subgraphs
+    out: dict[str, str] = {}
+    for name, d in first.executable_directives.items():
+        defs = [d, *(s.executable_directives.get(name) for s in others)]
+        if any(o is None for o in defs):
+            continue
+        locations = [
+            loc for loc in d.locations if all(o is not None and loc in o.locations for o in defs)
+        ]
+        if not locations:
+            continue
+        args = f"({d.args})" if d.args else ""
+        repeatable = " repeatable" if all(o is not None and o.repeatable for o in defs) else ""
+        out[name] = f"directive @{name}{args}{repeatable} on {' | '.join(locations)}"
+    return out

@@ -80,6 +80,17 @@ class TypeDef(Applied):
     extension_only: bool = False
 
 
+@dataclass(frozen=True)
+class DirectiveDef:
+    """A custom directive definition, kept for its executable locations."""
+
+    name: str
+    #: Printed arguments, e.g. ``n: Int = 1, tag: String``.
+    args: str
+    repeatable: bool
+    locations: tuple[str, ...]
+
+
 @dataclass
 class Subgraph:
     name: str
@@ -90,6 +101,8 @@ class Subgraph:
     types: dict[str, TypeDef] = field(default_factory=dict)
     #: Root operation type names as the supergraph will call them.
     roots: dict[str, str] = field(default_factory=dict)
+    #: Custom directive definitions with at least one executable location, by name.
+    executable_directives: dict[str, DirectiveDef] = field(default_factory=dict)
     #: ``(type, field)`` selected by this subgraph's keys, requires and provides.
     used: set[tuple[str, str]] = field(default_factory=set)
     #: ``(type, field)`` selected by this subgraph's ``@provides``.

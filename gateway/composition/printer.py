@@ -47,12 +47,16 @@ def print_supergraph(supergraph: Supergraph) -> str:
     schema = "schema\n" + "".join(f"  {link}\n" for link in links) + "{\n"
     schema += "".join(f"  {kind}: {name}\n" for kind, name in supergraph.roots.items()) + "}"
     blocks = [schema]
-    blocks += specs.directive_definitions(
+    spec_directives = specs.directive_definitions(
         supergraph.join_version,
         inaccessible=uses["inaccessible"],
         tag=uses["tag"],
         cost=uses["cost"],
     )
+    # ``directive @name(`` or ``directive @name on``: sort spec and shared directives together.
+    directives = {d.split(" ")[1].split("(")[0]: d for d in spec_directives}
+    directives.update({f"@{n}": d for n, d in supergraph.directive_definitions.items()})
+    blocks += [directives[name] for name in sorted(directives)]
     types = specs.join_support_types(supergraph.join_version)
     types["join__Graph"] = _graph_enum(supergraph)
     for name, merged in supergraph.types.items():

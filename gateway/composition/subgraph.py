@@ -15,6 +15,7 @@ from graphql import (
     BooleanValueNode,
     ConstDirectiveNode,
     DirectiveDefinitionNode,
+    DocumentNode,
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     GraphQLSyntaxError,
@@ -44,6 +45,7 @@ from gateway.composition.links import DirectiveNames, resolve_names
 from gateway.composition.model import (
     Applied,
     Argument,
+    DirectiveDef,
     EnumValue,
     Field,
     Key,
@@ -178,6 +180,7 @@ def parse_subgraph(name: str, url: str, sdl: str) -> Subgraph:
             f.type = _rename_ref(f.type, renames)
         type_def.members = [renames.get(m, m) for m in type_def.members]
         type_def.interfaces = [renames.get(i, i) for i in type_def.interfaces]
+    subgraph.executable_directives = _executable_directives(document, names)
     for kind, default in DEFAULT_ROOTS.items():
         if default in subgraph.types:
             subgraph.roots[kind] = default
@@ -190,6 +193,35 @@ def parse_subgraph(name: str, url: str, sdl: str) -> Subgraph:
     for internal in INTERNAL_ROOT_FIELDS:
         query.fields.pop(internal, None)
     return subgraph
+
+
+EXECUTABLE_LOCATIONS = (
+    "QUERY",
+    "MUTATION",
+    "SUBSCRIPTION",
+    "FIELD",
+    "FRAGMENT_DEFINITION",
+    "FRAGMENT_SPREAD",
+    "INLINE_FRAGMENT",
+    "VARIABLE_DEFINITION",
+)
+
+
+def _executable_directives(
+    document: DocumentNode, names: DirectiveNames
+) -> dict[str, DirectiveDef]:
+    """Custom directives usable in operations; the supergraph keeps shared ones."""
+    out: dict[str, DirectiveDef] = {}
+    for d in document.definitions:
+        if not isinstance(d, DirectiveDefinitionNode) or names.lookup(d.name.value) is not None:
+            continue
+        if d.name.value in BUILTIN_DIRECTIVES:
+            continue
+        locations = tuple(loc.value for loc in d.locations if loc.value in EXECUTABLE_LOCATIONS)
+        if locations:
+            args = ", ".join(print_ast(a) for a in d.arguments or ())
+            out[d.name.value] = DirectiveDef(d.name.value, args, d.repeatable, locations)
+    return out
 
 
 def _root_renames(document: object) -> dict[str, str]:

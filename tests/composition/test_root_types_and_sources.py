@@ -64,6 +64,6 @@ def test_graph_enum_names_are_sanitised_and_unique() -> None:
     graph_enum = type_block(supergraph, "join__Graph")
     assert graph_enum.split("\n")[1:4] == [
         '  _2FA @join__graph(name: "2fa", url: "http://2fa.test/graphql")',
-        '  MY_USERS @join__graph(name: "my-users", url: "http://my-users.test/graphql")',
-        '  MY_USERS_1 @join__graph(name: "my_users", url: "http://my_users.test/graphql")',
+        '  MY_USERS_1 @join__graph(name: "my-users", url: "http://my-users.test/graphql")',
+        '  MY_USERS_2 @join__graph(name: "my_users", url: "http://my_users.test/graphql")',
     ]
