@@ -273,7 +273,9 @@ def _add(
                 Key(
                     fields=fields,
                     resolvable=bool_arg(directive, "resolvable", True),
-                    extension=(is_extension or extends) and not subgraph.fed1,
+                    # Federation 1 ``extend type`` is upgraded to a definition; ``@extends``
+                    # still marks an extension (as Apollo's composition does).
+                    extension=extends or (is_extension and not subgraph.fed1),
                 )
             )
         elif name == "interfaceObject":

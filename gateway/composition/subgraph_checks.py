@@ -8,9 +8,10 @@ arguments (``KEY_FIELDS_HAS_ARGS``) or lists/interfaces/unions
 used by one of them (``EXTERNAL_UNUSED``).
 
 Federation 1 subgraphs follow the upgrade rules of Federation 2 composition: every
-field counts as ``@shareable``, ``@external`` on the key fields of a type extension is
-dropped, unused ``@external`` fields are removed, and type extensions become plain
-definitions (``subgraph.py`` already never marks their keys as extensions).
+field counts as ``@shareable``, unused ``@external`` fields are removed, and
+``extend type`` becomes a plain definition (``subgraph.py`` never marks those keys as
+extensions). In every subgraph, ``@external`` on the key fields of a type extension is
+dropped (a "fake" external: the fields arrive in every representation).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def check_subgraph(subgraph: Subgraph) -> list[CompositionError]:
     """Validate (and for Federation 1, upgrade) ``subgraph`` in place."""
     errors: list[CompositionError] = []
     if subgraph.fed1:
-        _upgrade_keys(subgraph)
+        _everything_shareable(subgraph)
+    _drop_fake_externals(subgraph)
     used = _check_field_sets(subgraph, errors)
     subgraph.used = used
     if errors:
@@ -40,11 +42,21 @@ def _error(subgraph: Subgraph, code: str, message: str) -> CompositionError:
     return CompositionError(code, f"[{subgraph.name}] {message}", (subgraph.name,))
 
 
-def _upgrade_keys(subgraph: Subgraph) -> None:
+def _everything_shareable(subgraph: Subgraph) -> None:
     for type_def in subgraph.types.values():
         if type_def.kind == "object":
             for f in type_def.fields.values():
                 f.shareable = True
+
+
+def _drop_fake_externals(subgraph: Subgraph) -> None:
+    """``@external`` on the key fields of a type extension means nothing.
+
+    Federation 1 required it (``extend type User @key(fields: "id") { id: ID! @external }``)
+    and Federation 2 tolerates it; either way the subgraph receives those fields in every
+    representation, so they are not external.
+    """
+    for type_def in subgraph.types.values():
         if not type_def.extension_only:
             continue
         for key in type_def.keys:

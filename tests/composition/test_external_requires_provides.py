@@ -181,3 +181,34 @@ def test_external_field_used_by_nothing() -> None:
             )
         ]
     )
+
+
+def test_external_key_fields_of_a_federation_2_extension_are_not_external() -> None:
+    supergraph = compose_ok(
+        products=PRODUCTS,
+        reviews=FED
+        + """
+        extend type Product @key(fields: "upc") {
+          upc: ID! @external
+          price: Int @external
+          score: Int @requires(fields: "price")
+        }
+        """,
+    )
+    assert type_block(supergraph, "Product").split("\n")[3:6] == [
+        "{",
+        "  upc: ID!",
+        "  price: Int @join__field(graph: PRODUCTS) @join__field(graph: REVIEWS, external: true)",
+    ]
+
+
+def test_a_key_field_external_everywhere_is_not_missing_on_base() -> None:
+    supergraph = compose_ok(
+        a=FED
+        + """
+        type Query { a: Shared }
+        type Shared @key(fields: "id") { id: ID! }
+        """,
+        b=FED + 'extend type Shared @key(fields: "id") { id: ID! @external extra: Int }',
+    )
+    assert "  extra: Int @join__field(graph: B)" in supergraph

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected supergraph text and messages are kept verbatim)
 """Federation 1 subgraphs (no ``@link``) are upgraded as Federation 2 composition does."""
 
 from __future__ import annotations
@@ -69,3 +70,20 @@ def test_the_extends_directive_marks_an_extension_in_federation_2() -> None:
         ),
     )
     assert '@join__type(graph: B, key: "id", extension: true)' in type_block(supergraph, "User")
+
+
+def test_the_extends_directive_still_marks_an_extension_in_federation_1() -> None:
+    supergraph = compose_ok(
+        owner='type Query { items: [Item!]! } type Item @key(fields: "id") { id: ID! name: String! }',
+        photos='type Item @extends @key(fields: "id") { id: ID! @external photos: [String!]! }',
+    )
+    assert type_block(supergraph, "Item") == (
+        "type Item\n"
+        '  @join__type(graph: OWNER, key: "id")\n'
+        '  @join__type(graph: PHOTOS, key: "id", extension: true)\n'
+        "{\n"
+        "  id: ID!\n"
+        "  name: String! @join__field(graph: OWNER)\n"
+        "  photos: [String!]! @join__field(graph: PHOTOS)\n"
+        "}"
+    )
