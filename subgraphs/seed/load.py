@@ -38,6 +38,7 @@ def _plan(data: Dataset) -> dict[str, tuple[MetaData, list[tuple[Any, list[dict[
         "progress": (
             progress.metadata,
             [
+                (progress.ReceiptRow, []),  # listed so that reset empties it
                 (progress.CatalogLessonRow, catalog),
                 (progress.EnrollmentRow, data.enrollments),
                 (progress.CompletionRow, data.completions),

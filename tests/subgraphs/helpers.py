@@ -29,7 +29,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from subgraphs import courses, progress, users
-from subgraphs.seed import Dataset, load, seed_small
+from subgraphs.seed import Dataset, load, small
 from tests.servers import bound_socket
 
 NAMES = ("users", "courses", "progress")
@@ -45,6 +45,42 @@ def use_postgres() -> bool:
     return os.environ.get("SUBGRAPH_DB_BACKEND", "").lower() in ("postgres", "postgresql")
 
 
+def _pg_server() -> Any:
+    from sqlalchemy.engine import make_url
+
+    return make_url(os.environ.get("PG_URL") or DEFAULT_PG_URL)
+
+
+async def create_pg_databases(names: tuple[str, ...] = NAMES) -> dict[str, str]:
+    """Create one PostgreSQL database per name (random names); their URLs."""
+    import asyncpg
+
+    server = _pg_server()
+    prefix = f"sg_test_{secrets.token_hex(6)}"
+    conn = await asyncpg.connect(server.set(drivername="postgresql").render_as_string(False))
+    try:
+        urls = {}
+        for name in names:
+            await conn.execute(f'CREATE DATABASE "{prefix}_{name}"')
+            urls[name] = server.set(database=f"{prefix}_{name}").render_as_string(False)
+        return urls
+    finally:
+        await conn.close()
+
+
+async def drop_pg_databases(urls: Mapping[str, str]) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    server = _pg_server()
+    conn = await asyncpg.connect(server.set(drivername="postgresql").render_as_string(False))
+    try:
+        for url in urls.values():
+            await conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
 @contextlib.asynccontextmanager
 async def throwaway_databases(names: tuple[str, ...] = NAMES) -> AsyncIterator[dict[str, str]]:
     """One empty database per name, as SQLAlchemy async URLs; removed afterwards."""
@@ -52,25 +88,11 @@ async def throwaway_databases(names: tuple[str, ...] = NAMES) -> AsyncIterator[d
         with tempfile.TemporaryDirectory(prefix="subgraphs-") as tmp:
             yield {name: f"sqlite+aiosqlite:///{tmp}/{name}.sqlite3" for name in names}
         return
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    server = make_url(os.environ.get("PG_URL") or DEFAULT_PG_URL)
-    admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    prefix = f"sg_test_{secrets.token_hex(6)}"
-    dbnames = {name: f"{prefix}_{name}" for name in names}
-    conn = await asyncpg.connect(admin_dsn)
+    urls = await create_pg_databases(names)
     try:
-        for dbname in dbnames.values():
-            await conn.execute(f'CREATE DATABASE "{dbname}"')
-        yield {
-            name: server.set(database=dbname).render_as_string(hide_password=False)
-            for name, dbname in dbnames.items()
-        }
+        yield urls
     finally:
-        for dbname in dbnames.values():
-            await conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        await conn.close()
+        await drop_pg_databases(urls)
 
 
 @dataclass
@@ -83,15 +105,22 @@ class RunningSubgraphs:
 
 @contextlib.asynccontextmanager
 async def running_subgraphs(
-    redis_url: str | None = None, data: Dataset | None = None
+    redis_url: str | None = None,
+    data: Dataset | None = None,
+    database_urls: Mapping[str, str] | None = None,
 ) -> AsyncIterator[RunningSubgraphs]:
-    """The three subgraphs on real sockets over fresh databases seeded with ``data``
-    (default: ``subgraphs.seed.small()``)."""
-    async with throwaway_databases() as database_urls:
-        if data is None:
-            data = await seed_small(database_urls)
-        else:
-            await load(data, database_urls)
+    """The three subgraphs on real sockets, their databases seeded with ``data``
+    (default: ``subgraphs.seed.small()``).
+
+    Without ``database_urls`` the databases are fresh throwaway ones; with them (e.g.
+    PostgreSQL databases created once per session) their tables are emptied first.
+    """
+    async with contextlib.AsyncExitStack() as stack:
+        if database_urls is None:
+            database_urls = await stack.enter_async_context(throwaway_databases())
+        data = data or small()
+        await load(data, database_urls, reset=True)
+        database_urls = dict(database_urls)
         apps = {name: FACTORIES[name](database_urls[name], redis_url=redis_url) for name in NAMES}
         async with serving(apps) as base_urls:
             urls = {name: f"{base}/graphql" for name, base in base_urls.items()}

@@ -23,9 +23,9 @@ TABLE = re.compile(r"\b(?:FROM|JOIN)\s+\"?([a-z_]+)\"?", re.IGNORECASE)
 
 
 @pytest.fixture
-async def big() -> AsyncIterator[RunningSubgraphs]:
+async def big(shared_databases: dict[str, str] | None) -> AsyncIterator[RunningSubgraphs]:
     data = generate(users=120, courses=60, instructors=50, enrolled_share=1.0, seed=3)
-    async with running_subgraphs(data=data) as running:
+    async with running_subgraphs(data=data, database_urls=shared_databases) as running:
         yield running
 
 
