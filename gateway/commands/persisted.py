@@ -7,7 +7,9 @@ apps already in users' hands keep working. Exit 2: an input cannot be read.
 
 ``manifest [--dir D] [--output F] [--check]`` writes Apollo's persisted query manifest
 for the operations in ``D/*.graphql`` (one operation per file, fragments allowed), each
-body in graphql-core's printed form; ``--check`` only reports whether ``F`` is stale.
+body printed the way Apollo Client prints it (``__typename`` added to every selection set
+but the root, as its cache does), so an Apollo client's own hash of an operation is its
+manifest id; ``--check`` only reports whether ``F`` is stale.
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from graphql import (
+    FieldNode,
     GraphQLError,
+    NameNode,
     OperationDefinitionNode,
+    SelectionSetNode,
+    Visitor,
     parse,
     print_ast,
     specified_rules,
     validate,
+    visit,
 )
 
 from gateway.limits import LimitsConfig, limit_rules, split_warnings
@@ -37,7 +44,23 @@ DEFAULT_DIR = "persisted_queries"
 DEFAULT_MANIFEST = "persisted_queries/manifest.json"
 
 
-def collect_operations(directory: Path) -> list[tuple[str, str, str]]:
+class _AddTypename(Visitor):
+    """Add ``__typename`` to every selection set but an operation's root, as Apollo
+    Client's cache (and Apollo's manifest generator) do: the body then is exactly what an
+    Apollo client prints and hashes, so its ids match the manifest's."""
+
+    def enter_selection_set(
+        self, node: SelectionSetNode, _key: Any, parent: Any, *_args: Any
+    ) -> Any:
+        if isinstance(parent, OperationDefinitionNode):
+            return None
+        if any(isinstance(s, FieldNode) and s.name.value.startswith("__") for s in node.selections):
+            return None
+        typename = FieldNode(name=NameNode(value="__typename"), arguments=(), directives=())
+        return SelectionSetNode(selections=(*node.selections, typename))
+
+
+def collect_operations(directory: Path, *, add_typename: bool = True) -> list[tuple[str, str, str]]:
     """(name, type, printed body) of each ``*.graphql`` file, sorted by file name.
 
     Raises ``ValueError`` naming the file when one is not exactly one named operation.
@@ -53,6 +76,8 @@ def collect_operations(directory: Path) -> list[tuple[str, str, str]]:
             raise ValueError(f"{path.name}: must hold exactly one named operation")
         operation = defined[0]
         assert operation.name is not None
+        if add_typename:
+            document = visit(document, _AddTypename())
         operations.append((operation.name.value, operation.operation.value, print_ast(document)))
     names = [name for name, _, _ in operations]
     duplicates = sorted({name for name in names if names.count(name) > 1})
@@ -95,13 +120,13 @@ def check_manifest(supergraph_sdl: str, manifest: Manifest) -> list[str]:
     for operation in sorted(manifest.operations.values(), key=lambda op: (op.name, op.id)):
         try:
             document = parse(operation.body)
-        except GraphQLError as error:
-            broken.append(f"{operation.name} ({operation.id}): {error.message}")
+        except GraphQLError as syntax_error:
+            broken.append(f"{operation.name} ({operation.id}): {syntax_error.message}")
             continue
         errors, _warnings = split_warnings(validate(schema, document, rules))
-        for error in errors:
-            where = "".join(f" at {loc.line}:{loc.column}" for loc in error.locations or [])
-            broken.append(f"{operation.name} ({operation.id}): {error.message}{where}")
+        for invalid in errors:
+            where = "".join(f" at {loc.line}:{loc.column}" for loc in invalid.locations or [])
+            broken.append(f"{operation.name} ({operation.id}): {invalid.message}{where}")
     return broken
 
 

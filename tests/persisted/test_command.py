@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.commands.persisted import main
+from gateway.commands.persisted import collect_operations, main
 from gateway.persisted import build_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def test_manifest_writes_checks_and_refuses_bad_files(
     assert main(["manifest", "--dir", str(ops), "--output", str(output)]) == 0
     data = json.loads(output.read_text())
     assert [(op["name"], op["type"], op["body"]) for op in data["operations"]] == [
-        ("A", "query", "query A {\n  me {\n    id\n  }\n}")
+        ("A", "query", "query A {\n  me {\n    id\n    __typename\n  }\n}")
     ]
     assert main(["manifest", "--dir", str(ops), "--output", str(output), "--check"]) == 0
     (ops / "B.graphql").write_text("query A { me { name } }")
@@ -110,3 +110,21 @@ def test_runs_as_a_module() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
+
+
+def test_bodies_get_typename_like_apollo_clients_cache_adds_it(tmp_path: Path) -> None:
+    (tmp_path / "Q.graphql").write_text(
+        "query Q { me { id __typename ...F } __schema { types { name } } }"
+        " fragment F on User { name enrollments { nodes { id } } }"
+    )
+    [(_, _, body)] = collect_operations(tmp_path)
+    assert body == (
+        "query Q {\n"
+        "  me {\n    id\n    __typename\n    ...F\n  }\n"  # already there: not added twice
+        "  __schema {\n    types {\n      name\n      __typename\n    }\n    __typename\n  }\n"
+        "}\n\n"
+        "fragment F on User {\n  name\n  enrollments {\n    nodes {\n      id\n"
+        "      __typename\n    }\n    __typename\n  }\n  __typename\n}"
+    )
+    [(_, _, plain)] = collect_operations(tmp_path, add_typename=False)
+    assert "__typename" not in plain.replace("id\n    __typename\n    ...F", "")
