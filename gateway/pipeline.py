@@ -108,7 +108,7 @@ class Gateway:
             return await self._execute(params, context)
         except ErrorList as errors:
             return _request_failure(errors, errors.to_graphql_list())
-        except RequestError as error:
+        except GatewayError as error:
             return _request_failure(error, [error.to_graphql()])
 
     async def _execute(self, params: GraphQLParams, context: RequestContext) -> Outcome:

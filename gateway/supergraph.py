@@ -197,6 +197,9 @@ def _read_types(document: DocumentNode, graphs: dict[str, str]) -> dict[str, Typ
                     if directive.name.value == "join__field":
                         graph = graphs.get(_arg(directive, "graph") or "")
                         if graph is None:
+                            # A bare @join__field: no subgraph resolves the field on this
+                            # type itself (it comes from an @interfaceObject).
+                            joins.append(JoinField(graph=""))
                             continue
                         joins.append(
                             JoinField(

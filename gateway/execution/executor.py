@@ -75,16 +75,16 @@ class Execution:
             )
 
     async def _entity_fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
-        requires = dict(fetch.requires)
+        requires = {match: (sent, fields) for match, sent, fields in fetch.requires}
         representations: list[JSONObject] = []
         targets: list[list[tuple[JSONObject, Path]]] = []
         seen: dict[bytes, int] = {}
         for obj, obj_path in _objects_at(self.data, path):
             type_name = obj.get("__typename")
-            fields = requires.get(type_name) if isinstance(type_name, str) else None
-            if fields is None:
+            required = requires.get(type_name) if isinstance(type_name, str) else None
+            if required is None:
                 continue
-            representation = _representation(obj, type_name, fields)  # type: ignore[arg-type]
+            representation = _representation(obj, *required)
             if representation is None:
                 continue
             signature = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)

@@ -61,8 +61,8 @@ class SupergraphGraph:
             return self._joins[key]
         info = self.supergraph.types.get(type_name)
         found: JoinField | None = None
-        if info is not None:
-            joins = info.fields.get(field_name)
+        if info is not None and field_name in info.fields:
+            joins = info.fields[field_name]
             if joins:
                 found = next((j for j in joins if j.graph == graph and self._usable(j)), None)
             elif self.knows_type(type_name, graph):
@@ -132,6 +132,28 @@ class SupergraphGraph:
             if self.knows_type(object_type.name, graph):
                 result.add(object_type.name)
         return result
+
+    def is_interface_object(self, type_name: str, graph: str) -> bool:
+        info = self.supergraph.types.get(type_name)
+        return info is not None and info.is_interface_object_in(graph)
+
+    def interface_owners(self, interface: str) -> list[str]:
+        """Subgraphs that hold ``interface`` as a real interface with a resolvable key."""
+        info = self.supergraph.types.get(interface)
+        if info is None:
+            return []
+        return [j.graph for j in info.joins if j.key and j.resolvable and not j.is_interface_object]
+
+    def interface_object_resolvers(self, type_name: str, field_name: str) -> list[tuple[str, str]]:
+        """(subgraph, interface) pairs that resolve ``type.field`` through an
+        ``@interfaceObject`` of one of the type's interfaces."""
+        schema_type = self.schema.get_type(type_name)
+        found: list[tuple[str, str]] = []
+        for interface in getattr(schema_type, "interfaces", ()):
+            for graph in self.resolvers(interface.name, field_name):
+                if self.is_interface_object(interface.name, graph):
+                    found.append((graph, interface.name))
+        return found
 
     def is_object(self, type_name: str) -> bool:
         return is_object_type(self.schema.get_type(type_name))

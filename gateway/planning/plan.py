@@ -27,8 +27,9 @@ class Fetch:
     operation: str
     #: Client variables this fetch uses (only those are sent).
     variables: tuple[str, ...]
-    #: For entity fetches: per entity type, the fields of its representation.
-    requires: tuple[tuple[str, tuple[KeyField, ...]], ...] = ()
+    #: For entity fetches: per type of object (``__typename`` in the data), the
+    #: ``__typename`` to send and the fields of its representation.
+    requires: tuple[tuple[str, str, tuple[KeyField, ...]], ...] = ()
     #: Readable forms of the selection (and of the requires) for the plan text.
     text: tuple[str, ...] = ()
     requires_text: tuple[str, ...] = ()

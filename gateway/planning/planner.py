@@ -58,8 +58,11 @@ class FetchGroup:
     selection: SubSelection = field(default_factory=SubSelection)
     #: Entity fetches: per entity type, the representation's fields (planned selection).
     requires: dict[str, list[tuple[NField, SubField]]] = field(default_factory=dict)
+    #: Entity fetches: the ``__typename`` sent for objects of a type, when it differs
+    #: (objects of an interface's implementations sent to an ``@interfaceObject``).
+    sent_types: dict[str, str] = field(default_factory=dict)
     depends_on: set[FetchGroup] = field(default_factory=set)
-    children: dict[tuple[str, Path], FetchGroup] = field(default_factory=dict)
+    children: dict[tuple[str, Path, int], FetchGroup] = field(default_factory=dict)
     variables: set[str] = field(default_factory=set)
 
     def __hash__(self) -> int:
@@ -120,9 +123,9 @@ class _Walk:
                     group, nfield.selection, placed.selection, child_path, sub_provided, internal
                 )
             return supplied, placed
-        child = self.jump(group, type_name, nfield.name, path, target, provided)
+        child, entity_type = self.jump(group, type_name, nfield.name, path, target, provided)
         supplied, placed = self.plan_field(
-            child, type_name, nfield, child.selection.fragment(type_name), path, None, internal
+            child, entity_type, nfield, child.selection.fragment(entity_type), path, None, internal
         )
         return supplied | {child}, placed
 
@@ -146,6 +149,8 @@ class _Walk:
         # Abstract: ask the subgraph about each concrete type it may return, with
         # __typename so the shaper (and later fetches) know which one each object is.
         target.add_field("__typename")
+        if self.graph.is_interface_object(selection.parent, group.subgraph):
+            return self._plan_interface_object(group, selection, target, path, provided, internal)
         possible = self.graph.possible_types_in(selection.parent, group.subgraph)
         for type_name, fields in selection.by_type.items():
             if type_name not in possible:
@@ -156,6 +161,46 @@ class _Walk:
                     group, type_name, nfield, fragment, path, provided, internal
                 )[0]
         return supplied
+
+    def _plan_interface_object(
+        self,
+        group: FetchGroup,
+        selection: NSelection,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool,
+    ) -> set[FetchGroup]:
+        """An interface this subgraph sees as an object (``@interfaceObject``): it answers
+        the interface's own fields; the concrete type (``__typename``) and the
+        implementations' other fields come from the subgraph that owns the interface."""
+        interface = selection.parent
+        supplied: set[FetchGroup] = set()
+        rest: list[tuple[str, NField]] = []
+        for type_name, fields in selection.by_type.items():
+            for nfield in fields:
+                if nfield.name != "__typename" and self.graph.can_resolve(
+                    interface, nfield.name, group.subgraph, provided
+                ):
+                    supplied |= self.plan_field(
+                        group, interface, nfield, target, path, provided, internal
+                    )[0]
+                else:
+                    rest.append((type_name, nfield))
+        owners = self.graph.interface_owners(interface)
+        if not rest or not owners:
+            return supplied
+        owner = owners[0]
+        child = self._child(group, owner, path, interface, None)
+        key = self.graph.resolvable_keys(interface, owner)[0]
+        self._require(group, child, interface, key, path, target, provided)
+        child.selection.fragment(interface).add_field("__typename")
+        for type_name, nfield in rest:
+            if nfield.name == "__typename":
+                continue
+            fragment = child.selection.fragment(interface).fragment(type_name)
+            supplied |= self.plan_field(child, type_name, nfield, fragment, path, None, internal)[0]
+        return supplied | {child}
 
     def _provided_below(
         self, type_name: str, field_name: str, subgraph: str, provided: SelectionSetNode | None
@@ -179,39 +224,69 @@ class _Walk:
         path: Path,
         target: SubSelection,
         provided: SelectionSetNode | None,
-    ) -> FetchGroup:
-        """The entity fetch (child of ``group``) that resolves ``type.field``."""
+    ) -> tuple[FetchGroup, str]:
+        """The entity fetch (child of ``group``) that resolves ``type.field``, and the
+        entity type to ask it for (an interface, for an ``@interfaceObject``)."""
         guard = (group.id, type_name, field_name)
         if guard in self._in_progress:
             raise PlanningError(f"No way to reach {type_name}.{field_name} (key cycle).")
-        candidates = [s for s in self.graph.resolvers(type_name, field_name) if s != group.subgraph]
-        best: tuple[tuple[bool, bool, int], str, str] | None = None
-        for index, candidate in enumerate(candidates):
-            existing = (candidate, path) in group.children
-            for key in self.graph.resolvable_keys(type_name, candidate):
+        candidates = [
+            (s, type_name)
+            for s in self.graph.resolvers(type_name, field_name)
+            if s != group.subgraph
+        ]
+        if not candidates:
+            candidates = [
+                (s, interface)
+                for s, interface in self.graph.interface_object_resolvers(type_name, field_name)
+                if s != group.subgraph
+            ]
+        best: tuple[tuple[bool, bool, int], str, str, str] | None = None
+        for index, (candidate, entity_type) in enumerate(candidates):
+            existing = (candidate, path, 0) in group.children
+            for key in self.graph.resolvable_keys(entity_type, candidate):
                 direct = self._key_available(type_name, key, group.subgraph, provided)
-                score = (existing, direct, -index)
+                # A key we hold beats merging into an existing fetch: a key we must first
+                # fetch elsewhere costs a whole extra step.
+                score = (direct, existing, -index)
                 if best is None or score > best[0]:
-                    best = (score, candidate, key)
+                    best = (score, candidate, entity_type, key)
         if best is None:
             raise PlanningError(
                 f"Cannot plan {type_name}.{field_name}: no subgraph resolves it through a key"
                 f" reachable from '{group.subgraph}'."
             )
-        _, subgraph, key = best
-        child = group.children.get((subgraph, path))
-        if child is None:
-            child = self.new_group(subgraph, path, True, group)
-            group.children[(subgraph, path)] = child
+        _, subgraph, entity_type, key = best
+        join = self.graph.join_field(entity_type, field_name, subgraph)
+        requirement = join.requires if join is not None else None
+        child = self._child(group, subgraph, path, type_name, requirement)
+        if entity_type != type_name:
+            child.sent_types[type_name] = entity_type
         self._in_progress.add(guard)
         try:
             self._require(group, child, type_name, key, path, target, provided)
-            join = self.graph.join_field(type_name, field_name, subgraph)
-            if join is not None and join.requires:
-                self._require(group, child, type_name, join.requires, path, target, provided)
+            if requirement:
+                self._require(group, child, type_name, requirement, path, target, provided)
         finally:
             self._in_progress.discard(guard)
-        return child
+        return child, entity_type
+
+    def _child(
+        self, group: FetchGroup, subgraph: str, path: Path, type_name: str, requires: str | None
+    ) -> FetchGroup:
+        """The entity fetch under ``group`` for (subgraph, path). Two fields that require
+        the same field with different arguments cannot share one representation (it has
+        one value per field name), so such a requirement gets a fetch of its own."""
+        wanted = self._normalized_field_set(type_name, requires) if requires else []
+        for variant in itertools.count():
+            child = group.children.get((subgraph, path, variant))
+            if child is None:
+                child = self.new_group(subgraph, path, True, group)
+                group.children[(subgraph, path, variant)] = child
+                return child
+            if not _conflicting(child.requires.get(type_name, []), wanted):
+                return child
+        raise AssertionError("unreachable")
 
     def _require(
         self,
@@ -233,7 +308,7 @@ class _Walk:
                 group, type_name, nfield, target, path, provided, internal=True
             )
             child.depends_on |= supplied - {child}
-            if not any(existing is nfield or existing.key == nfield.key for existing, _ in entries):
+            if not any(existing.name == nfield.name for existing, _ in entries):
                 entries.append((nfield, placed))
 
     def _normalized_field_set(self, type_name: str, field_set: str) -> list[NField]:
@@ -243,6 +318,10 @@ class _Walk:
             schema_type,
             list(parse_field_set(field_set).selections),
         )
+        if selection.abstract:
+            # A key on an interface selects the interface's own fields: the same for
+            # every implementation.
+            return next(iter(selection.by_type.values()), [])
         return selection.by_type.get(type_name, [])
 
     def _key_available(
@@ -309,6 +388,17 @@ class _Walk:
                     roots.append(group)
             self.plan_field(group, type_name, nfield, group.selection, (), None)
         return roots
+
+
+def _conflicting(entries: list[tuple[NField, SubField]], wanted: list[NField]) -> bool:
+    held = {nfield.name: _arguments_text(nfield) for nfield, _ in entries}
+    return any(
+        nfield.name in held and held[nfield.name] != _arguments_text(nfield) for nfield in wanted
+    )
+
+
+def _arguments_text(nfield: NField) -> str:
+    return ", ".join(print_ast(argument) for argument in nfield.arguments)
 
 
 def _collect_variables(arguments: tuple[object, ...], into: set[str]) -> None:
@@ -424,12 +514,12 @@ class _Emitter:
             + "}"
         )
         requires_selection = SubSelection()
-        requires: list[tuple[str, tuple[KeyField, ...]]] = []
+        requires: list[tuple[str, str, tuple[KeyField, ...]]] = []
         for type_name, entries in group.requires.items():
             fragment = requires_selection.fragment(type_name)
             fragment.add_field("__typename")
             keys = tuple(_key_field(nfield, placed, fragment) for nfield, placed in entries)
-            requires.append((type_name, keys))
+            requires.append((type_name, group.sent_types.get(type_name, type_name), keys))
         fetch = Fetch(
             group.subgraph,
             operation,
