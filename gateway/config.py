@@ -144,3 +144,68 @@ def _describe(error: ErrorDetails, origins: dict[tuple[str, ...], str]) -> str:
         message = f"{error['msg']} (got {error['input']!r})"
     source = next((env for keys, env in origins.items() if loc[: len(keys)] == keys), None)
     return f"{key}: {message}" + (f" [from {source}]" if source else "")
+
+
+# -- the options reference (docs/configuration.md is generated from this) ---------------
+
+
+def options_markdown() -> str:
+    """Every option as a Markdown table: name, default, and its ``#:`` comment.
+
+    ``python -m gateway.config`` prints it; ``make config-docs`` puts it in
+    docs/configuration.md, so the reference cannot drift from the models.
+    """
+    lines = ["| Option | Default | Meaning |", "| --- | --- | --- |"]
+    for path, default, meaning in _option_rows(GatewayConfig(), ""):
+        lines.append(f"| `{path}` | {default} | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
+def _option_rows(section: BaseModel, prefix: str) -> list[tuple[str, str, str]]:
+    comments = _field_comments(type(section))
+    rows: list[tuple[str, str, str]] = []
+    for name in type(section).model_fields:
+        path = f"{prefix}{name}"
+        value = getattr(section, name)
+        meaning = comments.get(name, "")
+        if isinstance(value, BaseModel):
+            if meaning:
+                rows.append((path, "", f"*Section.* {meaning}"))
+            rows.extend(_option_rows(value, f"{path}."))
+        elif name == "subgraphs" and isinstance(section, GatewayConfig):
+            rows.append((f"{path}", "`{}`", "Per-subgraph settings, keyed by subgraph name."))
+            rows.extend(_option_rows(SubgraphConfig(), f"{path}.<name>."))
+        else:
+            rows.append((path, _default_text(value), meaning))
+    return rows
+
+
+def _default_text(value: Any) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, str):
+        return f"`{value}`"
+    text = yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+    return f"`{text}`"
+
+
+def _field_comments(model: type[BaseModel]) -> dict[str, str]:
+    """The ``#:`` comment lines above each field in the model's source."""
+    import inspect
+
+    comments: dict[str, str] = {}
+    pending: list[str] = []
+    for line in inspect.getsource(model).splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#:"):
+            pending.append(stripped[2:].strip())
+            continue
+        name = stripped.split(":", 1)[0]
+        if pending and name.isidentifier() and name in model.model_fields:
+            comments[name] = " ".join(pending).replace("``", "`").replace("|", "\\|")
+        pending = []
+    return comments
+
+
+if __name__ == "__main__":
+    print(options_markdown(), end="")

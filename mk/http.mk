@@ -36,3 +36,11 @@ http-test-deps: vendor-graphiql tests/audit/node_modules/.package-lock.json \
 	tests/browser/node_modules/.package-lock.json
 
 test-deps: http-test-deps
+
+.PHONY: config-docs
+## Regenerate the options table of docs/configuration.md from the configuration models.
+config-docs: install
+	$(PY) -c 'import re, pathlib; from gateway.config import options_markdown as o; \
+	p = pathlib.Path("docs/configuration.md"); t = p.read_text(); \
+	p.write_text(re.sub(r"(?s)(<!-- options:begin -->\n).*(<!-- options:end -->)", \
+	lambda m: m.group(1) + o() + m.group(2), t))'

@@ -55,5 +55,7 @@ class ServerConfig(_Section):
     ready_timeout_seconds: float = Field(default=2.0, gt=0)
     #: Log one line per request (uvicorn's access log).
     access_log: bool = False
+    #: Batched requests: a JSON array of operations in one POST.
     batching: BatchingConfig = Field(default_factory=BatchingConfig)
+    #: Response compression.
     compression: CompressionConfig = Field(default_factory=CompressionConfig)

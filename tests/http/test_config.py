@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
-from gateway.config import ConfigError, GatewayConfig, load_config
+from gateway.config import ConfigError, GatewayConfig, load_config, options_markdown
+from gateway.http.config import ServerConfig
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -148,3 +150,23 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_empty_key_segment() -> None:
     with pytest.raises(ConfigError, match="GATEWAY_SERVER____PORT: empty key segment"):
         load_config(None, {"GATEWAY_SERVER____PORT": "1"})
+
+
+def _paths(model: type[BaseModel], prefix: str) -> list[str]:
+    paths = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            paths.extend(_paths(annotation, f"{prefix}{name}."))
+        else:
+            paths.append(f"{prefix}{name}")
+    return paths
+
+
+def test_every_server_option_is_documented() -> None:
+    docs = (Path(__file__).parent.parent.parent / "docs" / "configuration.md").read_text()
+    reference = options_markdown()
+    for path in _paths(ServerConfig, "server."):
+        row = next(line for line in reference.splitlines() if line.startswith(f"| `{path}` |"))
+        assert row in docs, f"{path}: run `make config-docs`"
+        assert row.split("|")[3].strip(), f"{path} has no #: comment"
