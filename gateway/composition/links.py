@@ -29,25 +29,36 @@ from graphql import (
 
 from gateway.composition.errors import CompositionError, CompositionFailed
 
-FEDERATION_DIRECTIVES = (
+#: Federation directives and the federation 2.x minor version that introduced them.
+FEDERATION_DIRECTIVES = {
+    "key": 0,
+    "external": 0,
+    "requires": 0,
+    "provides": 0,
+    "extends": 0,
+    "shareable": 0,
+    "override": 0,
+    "inaccessible": 0,
+    "tag": 0,
+    "composeDirective": 1,
+    "interfaceObject": 3,
+    "authenticated": 5,
+    "requiresScopes": 5,
+    "policy": 6,
+    "context": 8,
+    "fromContext": 8,
+    "cost": 9,
+    "listSize": 9,
+}
+#: What a Federation 1 subgraph may use (without any import).
+FEDERATION1_DIRECTIVES = (
     "key",
     "external",
     "requires",
     "provides",
     "extends",
-    "shareable",
-    "override",
-    "inaccessible",
     "tag",
-    "interfaceObject",
-    "composeDirective",
-    "authenticated",
-    "requiresScopes",
-    "policy",
-    "context",
-    "fromContext",
-    "cost",
-    "listSize",
+    "inaccessible",
 )
 FEDERATION_URL = re.compile(r"^https://specs\.apollo\.dev/federation/v2\.(\d+)$")
 COST_URL = re.compile(r"^https://specs\.apollo\.dev/cost/v0\.\d+$")
@@ -78,7 +89,7 @@ def _string(node: ConstDirectiveNode, name: str) -> str | None:
 
 
 def _imports(link: ConstDirectiveNode, subgraph: str) -> list[tuple[str, str]]:
-    """``(imported name, local name)`` pairs, both without ``@``."""
+    """``(imported name, local name)`` pairs as written (directives start with ``@``)."""
     arg = _arg(link, "import")
     if arg is None:
         return []
@@ -86,7 +97,7 @@ def _imports(link: ConstDirectiveNode, subgraph: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for value in values:
         if isinstance(value, StringValueNode):
-            pairs.append((value.value.lstrip("@"), value.value.lstrip("@")))
+            pairs.append((value.value, value.value))
         elif isinstance(value, ObjectValueNode):
             entries = {
                 f.name.value: f.value.value
@@ -104,7 +115,7 @@ def _imports(link: ConstDirectiveNode, subgraph: str) -> list[tuple[str, str]]:
                     ]
                 )
             name = entries["name"]
-            pairs.append((name.lstrip("@"), entries.get("as", name).lstrip("@")))
+            pairs.append((name, entries.get("as", name)))
     return pairs
 
 
@@ -125,24 +136,37 @@ def resolve_names(document: DocumentNode, subgraph: str) -> DirectiveNames:
     )
     if fed_link is None:
         names = DirectiveNames(fed1=True, fed_minor=0)
-        for name in FEDERATION_DIRECTIVES:
+        for name in FEDERATION1_DIRECTIVES:
             names.canonical[name] = name
     else:
         match = FEDERATION_URL.match(_string(fed_link, "url") or "")
         assert match is not None
         names = DirectiveNames(fed1=False, fed_minor=int(match.group(1)))
+        known = [n for n, since in FEDERATION_DIRECTIVES.items() if since <= names.fed_minor]
         prefix = _string(fed_link, "as") or "federation"
-        for name in FEDERATION_DIRECTIVES:
+        for name in known:
             names.canonical[f"{prefix}__{name}"] = name
         for imported, local in _imports(fed_link, subgraph):
-            if imported in FEDERATION_DIRECTIVES:
-                names.canonical[local] = imported
+            if not imported.startswith("@"):
+                continue  # a type (``FieldSet``...): nothing to map
+            if imported[1:] not in known:
+                raise CompositionFailed(
+                    [
+                        CompositionError(
+                            "INVALID_LINK_DIRECTIVE_USAGE",
+                            f'[{subgraph}] Cannot import unknown element "{imported}" from '
+                            f"federation v2.{names.fed_minor}",
+                            (subgraph,),
+                        )
+                    ]
+                )
+            names.canonical[local.lstrip("@")] = imported[1:]
     for link in links:
         if COST_URL.match(_string(link, "url") or ""):
             prefix = _string(link, "as") or "cost"
             names.canonical[f"{prefix}__cost"] = "cost"
             names.canonical[f"{prefix}__listSize"] = "listSize"
             for imported, local in _imports(link, subgraph):
-                if imported in ("cost", "listSize"):
-                    names.canonical[local] = imported
+                if imported in ("@cost", "@listSize"):
+                    names.canonical[local.lstrip("@")] = imported[1:]
     return names

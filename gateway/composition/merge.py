@@ -43,6 +43,14 @@ def merge(ctx: MergeContext) -> Supergraph:
             )
             continue
         kind = kinds.pop()
+        if all(s.type.interface_object for s in sources):
+            ctx.error(
+                "INTERFACE_OBJECT_USAGE_ERROR",
+                f'Type "{name}" is declared with @interfaceObject in all the subgraphs in which '
+                "it is defined: it must be an interface (with @key) in at least one subgraph",
+                [s.subgraph.name for s in sources],
+            )
+            continue
         if kind in ("object", "interface"):
             types[name] = merge_composite(ctx, name, sources)
         elif kind == "input":

@@ -41,7 +41,7 @@ from graphql import (
 )
 
 from gateway.composition.errors import CompositionError, CompositionFailed
-from gateway.composition.links import DirectiveNames, resolve_names
+from gateway.composition.links import FEDERATION_DIRECTIVES, DirectiveNames, resolve_names
 from gateway.composition.model import (
     Applied,
     Argument,
@@ -114,7 +114,15 @@ class _Reader:
             elif local in BUILTIN_DIRECTIVES:
                 out.append((local, directive))
             elif local not in self.custom:
-                hint = "" if self.names.fed1 else " (is it imported from the federation spec?)"
+                hint = " (is it imported from the federation spec?)"
+                if self.names.fed1:
+                    hint = (
+                        f'. If you meant the "@{local}" federation 2 directive, note that this '
+                        "schema is a federation 1 schema. To be a federation 2 schema, it needs "
+                        "to @link to the federation specification v2."
+                        if local in FEDERATION_DIRECTIVES
+                        else ""
+                    )
                 raise self.fail("INVALID_GRAPHQL", f'unknown directive "@{local}"{hint}')
         return out
 

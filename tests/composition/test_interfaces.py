@@ -125,3 +125,19 @@ def test_an_interface_field_nobody_implements() -> None:
             )
         ]
     )
+
+
+def test_an_interface_object_needs_a_real_interface_somewhere() -> None:
+    errors = compose_errors(
+        a=FED + "type Query { a: Int }",
+        b=FED
+        + 'type Query { m: Media } type Media @key(fields: "id") @interfaceObject { id: ID! }',
+    )
+    assert errors == snapshot(
+        [
+            (
+                "INTERFACE_OBJECT_USAGE_ERROR",
+                'Type "Media" is declared with @interfaceObject in all the subgraphs in which it is defined: it must be an interface (with @key) in at least one subgraph',
+            )
+        ]
+    )

@@ -87,3 +87,56 @@ type Query
   hello: String
 }\
 """)
+
+
+def test_a_directive_newer_than_the_linked_version_cannot_be_imported() -> None:
+    errors = compose_errors(
+        a='extend schema @link(url: "https://specs.apollo.dev/federation/v2.1", '
+        'import: ["@key", "@interfaceObject"])\n'
+        "type Query { a: Int }"
+    )
+    assert errors == snapshot(
+        [
+            (
+                "INVALID_LINK_DIRECTIVE_USAGE",
+                '[a] Cannot import unknown element "@interfaceObject" from federation v2.1',
+            )
+        ]
+    )
+
+
+def test_an_unknown_import() -> None:
+    errors = compose_errors(
+        a='extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+        'import: ["@key", "@primaryKey"])\n'
+        "type Query { a: Int }"
+    )
+    assert errors == snapshot(
+        [
+            (
+                "INVALID_LINK_DIRECTIVE_USAGE",
+                '[a] Cannot import unknown element "@primaryKey" from federation v2.3',
+            )
+        ]
+    )
+
+
+def test_a_federation_1_subgraph_using_a_federation_2_directive() -> None:
+    errors = compose_errors(a="type Query { a: Int @shareable }")
+    assert errors == snapshot(
+        [
+            (
+                "INVALID_GRAPHQL",
+                '[a] unknown directive "@shareable". If you meant the "@shareable" federation 2 directive, note that this schema is a federation 1 schema. To be a federation 2 schema, it needs to @link to the federation specification v2.',
+            )
+        ]
+    )
+
+
+def test_types_may_be_imported_too() -> None:
+    supergraph = compose_ok(
+        a='extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+        'import: ["@key", "FieldSet"])\n'
+        'scalar FieldSet type Query { t: T } type T @key(fields: "id") { id: ID! }'
+    )
+    assert "FieldSet" not in supergraph.replace("join__FieldSet", "")
