@@ -25,7 +25,9 @@ UsedFields = set[tuple[str, str]]
 
 def check_subgraph(subgraph: Subgraph) -> list[CompositionError]:
     """Validate (and for Federation 1, upgrade) ``subgraph`` in place."""
-    errors: list[CompositionError] = []
+    errors = _check_references(subgraph)
+    if errors:
+        return errors
     if subgraph.fed1:
         _everything_shareable(subgraph)
     _drop_fake_externals(subgraph)
@@ -35,6 +37,43 @@ def check_subgraph(subgraph: Subgraph) -> list[CompositionError]:
         return errors
     for type_def in subgraph.types.values():
         _check_type(subgraph, type_def, used, errors)
+    return errors
+
+
+BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
+
+
+def _check_references(subgraph: Subgraph) -> list[CompositionError]:
+    """Every type a subgraph mentions exists there, with the right kind."""
+    errors: list[CompositionError] = []
+
+    def kind(name: str) -> str | None:
+        if name in BUILTIN_SCALARS:
+            return "scalar"
+        t = subgraph.types.get(name)
+        return t.kind if t is not None else None
+
+    def expect(name: str, allowed: tuple[str, ...], where: str) -> None:
+        found = kind(name)
+        if found is None:
+            errors.append(_error(subgraph, "INVALID_GRAPHQL", f'Unknown type "{name}" ({where})'))
+        elif found not in allowed:
+            errors.append(
+                _error(subgraph, "INVALID_GRAPHQL", f'"{name}" is not a valid type for {where}')
+            )
+
+    outputs = ("object", "interface", "union", "enum", "scalar")
+    inputs = ("input", "enum", "scalar")
+    for t in subgraph.types.values():
+        for f in t.fields.values():
+            where = f'field "{t.name}.{f.name}"'
+            expect(base_name(f.type), inputs if t.kind == "input" else outputs, where)
+            for a in f.args.values():
+                expect(base_name(a.type), inputs, f'argument "{t.name}.{f.name}({a.name}:)"')
+        for iface in t.interfaces:
+            expect(iface, ("interface",), f'"{t.name}" implements it')
+        for member in t.members:
+            expect(member, ("object",), f'member of union "{t.name}"')
     return errors
 
 
