@@ -8,12 +8,7 @@ spec, with imports, renames and ``federation__`` prefixes) and Federation 1 (no 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from graphql import (
-    BooleanValueNode,
-    ConstDirectiveNode,
     DirectiveDefinitionNode,
     DocumentNode,
     EnumTypeDefinitionNode,
@@ -24,14 +19,12 @@ from graphql import (
     InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
-    IntValueNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     ScalarTypeDefinitionNode,
     ScalarTypeExtensionNode,
     SchemaDefinitionNode,
     SchemaExtensionNode,
-    StringValueNode,
     TypeDefinitionNode,
     TypeExtensionNode,
     UnionTypeDefinitionNode,
@@ -40,10 +33,15 @@ from graphql import (
     print_ast,
 )
 
+from gateway.composition.applied import (
+    BUILTIN_DIRECTIVES,
+    DirectiveReader,
+    bool_arg,
+    string_arg,
+)
 from gateway.composition.errors import CompositionError, CompositionFailed
-from gateway.composition.links import FEDERATION_DIRECTIVES, DirectiveNames, resolve_names
+from gateway.composition.links import DirectiveNames, resolve_names
 from gateway.composition.model import (
-    Applied,
     Argument,
     DirectiveDef,
     EnumValue,
@@ -71,7 +69,6 @@ INTERNAL_TYPES = frozenset(
     }
 )
 INTERNAL_ROOT_FIELDS = frozenset({"_service", "_entities"})
-BUILTIN_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "oneOf", "skip", "include", "link"})
 _KINDS: dict[type, TypeKind] = {
     ObjectTypeDefinitionNode: "object",
     ObjectTypeExtensionNode: "object",
@@ -89,79 +86,6 @@ _KINDS: dict[type, TypeKind] = {
 DEFAULT_ROOTS = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
 
 
-@dataclass
-class _Reader:
-    """Reads applied directives under their canonical names."""
-
-    subgraph: str
-    names: DirectiveNames
-    custom: frozenset[str]
-
-    def fail(self, code: str, message: str) -> CompositionFailed:
-        return CompositionFailed(
-            [CompositionError(code, f"[{self.subgraph}] {message}", (self.subgraph,))]
-        )
-
-    def canonical(
-        self, directives: Sequence[ConstDirectiveNode] | None
-    ) -> list[tuple[str, ConstDirectiveNode]]:
-        out: list[tuple[str, ConstDirectiveNode]] = []
-        for directive in directives or ():
-            local = directive.name.value
-            name = self.names.lookup(local)
-            if name is not None:
-                out.append((name, directive))
-            elif local in BUILTIN_DIRECTIVES:
-                out.append((local, directive))
-            elif local not in self.custom:
-                hint = " (is it imported from the federation spec?)"
-                if self.names.fed1:
-                    hint = (
-                        f'. If you meant the "@{local}" federation 2 directive, note that this '
-                        "schema is a federation 1 schema. To be a federation 2 schema, it needs "
-                        "to @link to the federation specification v2."
-                        if local in FEDERATION_DIRECTIVES
-                        else ""
-                    )
-                raise self.fail("INVALID_GRAPHQL", f'unknown directive "@{local}"{hint}')
-        return out
-
-    def applied(self, target: Applied, directives: Sequence[ConstDirectiveNode] | None) -> None:
-        for name, node in self.canonical(directives):
-            if name == "inaccessible":
-                target.inaccessible = True
-            elif name == "tag":
-                tag = string_arg(node, "name")
-                if tag is not None and tag not in target.tags:
-                    target.tags.append(tag)
-            elif name == "deprecated":
-                target.deprecated = string_arg(node, "reason") or ""
-            elif name == "cost":
-                weight = next(
-                    (a.value for a in node.arguments or () if a.name.value == "weight"), None
-                )
-                if isinstance(weight, IntValueNode):
-                    target.cost = int(weight.value)
-                elif isinstance(weight, StringValueNode):
-                    target.cost = int(float(weight.value))
-            elif name == "listSize":
-                target.list_size = ", ".join(print_ast(a) for a in node.arguments or ())
-
-
-def string_arg(node: ConstDirectiveNode, name: str) -> str | None:
-    for arg in node.arguments or ():
-        if arg.name.value == name and isinstance(arg.value, StringValueNode):
-            return arg.value.value
-    return None
-
-
-def bool_arg(node: ConstDirectiveNode, name: str, default: bool) -> bool:
-    for arg in node.arguments or ():
-        if arg.name.value == name and isinstance(arg.value, BooleanValueNode):
-            return arg.value.value
-    return default
-
-
 def parse_subgraph(name: str, url: str, sdl: str) -> Subgraph:
     """Parse and normalise one subgraph; raises ``CompositionFailed`` on invalid SDL."""
     try:
@@ -174,7 +98,7 @@ def parse_subgraph(name: str, url: str, sdl: str) -> Subgraph:
     custom = frozenset(
         d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)
     )
-    reader = _Reader(name, names, custom)
+    reader = DirectiveReader(name, names, custom)
     subgraph = Subgraph(name=name, url=url, fed_minor=names.fed_minor, fed1=names.fed1)
     renames = _root_renames(document)
     for definition in document.definitions:
@@ -247,7 +171,7 @@ def _rename_ref(type_ref: str, renames: dict[str, str]) -> str:
 
 
 def _add(
-    reader: _Reader,
+    reader: DirectiveReader,
     subgraph: Subgraph,
     node: TypeDefinitionNode | TypeExtensionNode,
     type_name: str,
@@ -309,7 +233,7 @@ def _add(
         existing.fields[f.name] = f
 
 
-def _argument(reader: _Reader, node: InputValueDefinitionNode) -> Argument:
+def _argument(reader: DirectiveReader, node: InputValueDefinitionNode) -> Argument:
     arg = Argument(
         name=node.name.value,
         type=print_ast(node.type),
@@ -320,7 +244,7 @@ def _argument(reader: _Reader, node: InputValueDefinitionNode) -> Argument:
     return arg
 
 
-def _field(reader: _Reader, node: object) -> Field:
+def _field(reader: DirectiveReader, node: object) -> Field:
     name_node = getattr(node, "name")  # noqa: B009 - field and input value nodes alike
     f = Field(name=name_node.value, type=print_ast(getattr(node, "type")))  # noqa: B009
     description = getattr(node, "description", None)

@@ -1,0 +1,93 @@
+"""Reading applied directives of one subgraph under their canonical federation names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graphql import (
+    BooleanValueNode,
+    ConstDirectiveNode,
+    IntValueNode,
+    StringValueNode,
+    print_ast,
+)
+
+from gateway.composition.errors import CompositionError, CompositionFailed
+from gateway.composition.links import FEDERATION_DIRECTIVES, DirectiveNames
+from gateway.composition.model import Applied
+
+BUILTIN_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "oneOf", "skip", "include", "link"})
+
+
+@dataclass
+class DirectiveReader:
+    """Reads applied directives under their canonical names."""
+
+    subgraph: str
+    names: DirectiveNames
+    custom: frozenset[str]
+
+    def fail(self, code: str, message: str) -> CompositionFailed:
+        return CompositionFailed(
+            [CompositionError(code, f"[{self.subgraph}] {message}", (self.subgraph,))]
+        )
+
+    def canonical(
+        self, directives: Sequence[ConstDirectiveNode] | None
+    ) -> list[tuple[str, ConstDirectiveNode]]:
+        out: list[tuple[str, ConstDirectiveNode]] = []
+        for directive in directives or ():
+            local = directive.name.value
+            name = self.names.lookup(local)
+            if name is not None:
+                out.append((name, directive))
+            elif local in BUILTIN_DIRECTIVES:
+                out.append((local, directive))
+            elif local not in self.custom:
+                hint = " (is it imported from the federation spec?)"
+                if self.names.fed1:
+                    hint = (
+                        f'. If you meant the "@{local}" federation 2 directive, note that this '
+                        "schema is a federation 1 schema. To be a federation 2 schema, it needs "
+                        "to @link to the federation specification v2."
+                        if local in FEDERATION_DIRECTIVES
+                        else ""
+                    )
+                raise self.fail("INVALID_GRAPHQL", f'unknown directive "@{local}"{hint}')
+        return out
+
+    def applied(self, target: Applied, directives: Sequence[ConstDirectiveNode] | None) -> None:
+        for name, node in self.canonical(directives):
+            if name == "inaccessible":
+                target.inaccessible = True
+            elif name == "tag":
+                tag = string_arg(node, "name")
+                if tag is not None and tag not in target.tags:
+                    target.tags.append(tag)
+            elif name == "deprecated":
+                target.deprecated = string_arg(node, "reason") or ""
+            elif name == "cost":
+                weight = next(
+                    (a.value for a in node.arguments or () if a.name.value == "weight"), None
+                )
+                if isinstance(weight, IntValueNode):
+                    target.cost = int(weight.value)
+                elif isinstance(weight, StringValueNode):
+                    target.cost = int(float(weight.value))
+            elif name == "listSize":
+                target.list_size = ", ".join(print_ast(a) for a in node.arguments or ())
+
+
+def string_arg(node: ConstDirectiveNode, name: str) -> str | None:
+    for arg in node.arguments or ():
+        if arg.name.value == name and isinstance(arg.value, StringValueNode):
+            return arg.value.value
+    return None
+
+
+def bool_arg(node: ConstDirectiveNode, name: str, default: bool) -> bool:
+    for arg in node.arguments or ():
+        if arg.name.value == name and isinstance(arg.value, BooleanValueNode):
+            return arg.value.value
+    return default
