@@ -110,7 +110,7 @@ def launch(
         for switch in ("dedupe_subgraph_requests", "dedupe_inbound_requests"):
             engine[switch] = bool(variant.dedupe)
         config.setdefault("server", {})["port"] = port
-        config_file = run_dir / f"gateway-{tag}.yaml"
+        config_file = run_dir / f"{tag}.yaml"
         config_file.write_text(yaml.safe_dump(config, sort_keys=False))
         path = config["server"].get("graphql_path", "/graphql")
         argv = [sys.executable, *settings.ours_command.split(), "--config", str(config_file)]
@@ -147,9 +147,9 @@ def launch(
     if variant.gateway == "grafbase":
         package = "@grafbase/cli-x86_64-unknown-linux-musl"
         version = f"{package} {_npm_version(package)} (grafbase dev)"
-        home = run_dir / f"grafbase-home-{tag}"
+        home = run_dir / f"{tag}-home"
         home.mkdir(exist_ok=True)
-        config_file = run_dir / f"grafbase-{tag}.toml"
+        config_file = run_dir / f"{tag}.toml"
         config_file.write_text(_grafbase_toml(base, bool(variant.dedupe)))
         argv = [
             str(NODE_MODULES / package / "grafbase"),

@@ -116,7 +116,13 @@ class Bench:
         if not procs.wait_until(up, 30):
             raise SystemExit(f"bench subgraphs did not start:\n{self.subgraphs.log_tail()}")
 
-    def start_gateways(self, variants: list[gateways.Variant], supergraph: str) -> list[Running]:
+    def start_gateways(
+        self, variants: list[gateways.Variant], supergraph: str, phase: str
+    ) -> list[Running]:
+        """Start ``variants`` (configs and logs in ``<run dir>/<phase>/``) and wait until
+        each answers or fails."""
+        phase_dir = self.run_dir / phase
+        phase_dir.mkdir(exist_ok=True)
         running: list[Running] = []
         port = self.s.gateway_port
         for variant in variants:
@@ -125,7 +131,7 @@ class Bench:
             while not procs.port_free(port):
                 port += 1
             try:
-                spec = gateways.launch(variant, port, supergraph, self.s, self.run_dir)
+                spec = gateways.launch(variant, port, supergraph, self.s, phase_dir)
             except gateways.Unavailable as error:
                 entry.problem = f"not available: {error}"
                 continue
@@ -135,7 +141,7 @@ class Bench:
             entry.managed = procs.start(
                 variant.id,
                 spec.argv,
-                self.run_dir / f"{tag}.log",
+                phase_dir / f"{tag}.log",
                 self.gateway_core,
                 env=spec.env,
                 cwd=spec.cwd,
@@ -246,7 +252,7 @@ class Bench:
         if max(self.s.concurrency, default=1) <= 1:
             # Dedupe-off variants only run at more than one connection.
             variants = [v for v in variants if v.dedupe is not False]
-        running = self.start_gateways(variants, work.supergraph)
+        running = self.start_gateways(variants, work.supergraph, "main")
         try:
             for entry in running:
                 self.check(entry, work)
@@ -373,7 +379,7 @@ class Bench:
         if not sizes:
             return {}
         chosen = [v for v in variants if v.dedupe is not False]
-        running = self.start_gateways(chosen, workload.scale(1).supergraph)
+        running = self.start_gateways(chosen, workload.scale(1).supergraph, "scale")
         out: dict[str, dict[int, dict[str, Any]]] = {e.variant.label: {} for e in running}
         try:
             for size in sizes:
@@ -424,6 +430,12 @@ def render(result: dict[str, Any], settings: Settings) -> str:
         "## The benchmark query (TestQuery)",
         "",
         *report.main_table(main["rows"], main["floor"]),
+        "",
+        "req/s: completed requests per second (all rounds); p50/p99: median over rounds; "
+        "errors: non-200, wrong-length, socket errors and failed full checks; CPU ms/req: "
+        "the gateway's process tree, median over rounds; peak MiB: VmHWM summed over the "
+        "tree. ours÷this: below 1 is better for us in CPU and p99, above 1 in req/s; ours "
+        "is compared within the same run group (same concurrency and dedupe setting).",
         "",
     ]
     if main["floor"]:

@@ -73,7 +73,8 @@ def build_subgraph_schema(
     def resolve_entities(_root: Any, _info: Any, representations: list[Any]) -> list[Any]:
         out = []
         for rep in representations:
-            resolve = references.get(rep.get("__typename")) if isinstance(rep, dict) else None
+            typename = rep.get("__typename") if isinstance(rep, dict) else None
+            resolve = references.get(typename) if isinstance(typename, str) else None
             out.append(resolve(rep) if resolve is not None else None)
         return out
 

@@ -97,7 +97,9 @@ async def test_inventory_uses_stored_row_over_required_fields() -> None:
             },
         )
     assert answer == {
-        "data": {"_entities": [{"__typename": "Product", "inStock": True, "shippingEstimate": None}]}
+        "data": {
+            "_entities": [{"__typename": "Product", "inStock": True, "shippingEstimate": None}]
+        }
     }
 
 
