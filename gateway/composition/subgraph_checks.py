@@ -16,6 +16,8 @@ dropped (a "fake" external: the fields arrive in every representation).
 
 from __future__ import annotations
 
+import re
+
 from gateway.composition.errors import CompositionError
 from gateway.composition.fieldset import Walk, base_name, walk
 from gateway.composition.model import Subgraph, TypeDef
@@ -38,6 +40,37 @@ def check_subgraph(subgraph: Subgraph) -> list[CompositionError]:
     for type_def in subgraph.types.values():
         _check_type(subgraph, type_def, used, errors)
     return errors
+
+
+# Progressive override labels: ``percent(<0-100, up to 8 decimals>)`` or a plain identifier.
+_PERCENT_LABEL = re.compile(r"^percent\((\d{1,3}(\.\d{1,8})?)\)$")
+_NAMED_LABEL = re.compile(r"^[a-zA-Z][a-zA-Z0-9_\-:./]*$")
+
+
+def _check_override_label(
+    subgraph: Subgraph, coordinate: str, label: str, errors: list[CompositionError]
+) -> None:
+    if subgraph.fed_minor < 7:
+        errors.append(
+            _error(
+                subgraph,
+                "INVALID_GRAPHQL",
+                f"@override(label:) on {coordinate} needs federation v2.7 or later "
+                f"(this subgraph links v2.{subgraph.fed_minor})",
+            )
+        )
+        return
+    percent = _PERCENT_LABEL.match(label)
+    if (percent and float(percent.group(1)) <= 100) or (not percent and _NAMED_LABEL.match(label)):
+        return
+    errors.append(
+        _error(
+            subgraph,
+            "OVERRIDE_LABEL_INVALID",
+            f'Invalid @override label "{label}" on {coordinate}: it must be "percent(<0-100>)" '
+            "or start with a letter and use only letters, digits and _ - : . /",
+        )
+    )
 
 
 BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
@@ -254,6 +287,8 @@ def _check_type(
                     f"@override cannot be used on {coordinate}, which is @external",
                 )
             )
+        if f.override_label is not None:
+            _check_override_label(subgraph, coordinate, f.override_label, errors)
         if not f.external or (type_def.name, name) in used or name in implemented:
             continue
         if subgraph.fed1:

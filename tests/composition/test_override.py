@@ -101,3 +101,44 @@ def test_override_of_a_field_that_itself_overrides() -> None:
             ),
         ]
     )
+
+
+def test_a_label_needs_federation_2_7() -> None:
+    errors = compose_errors(
+        old=_fed(3) + OLD,
+        new=_fed(3)
+        + 'type T @key(fields: "id") { id: ID! total: Int @override(from: "old", label: "percent(5)") }',
+    )
+    assert errors == snapshot(
+        [
+            (
+                "INVALID_GRAPHQL",
+                '[new] @override(label:) on "T.total" needs federation v2.7 or later (this subgraph links v2.3)',
+            )
+        ]
+    )
+
+
+def test_an_invalid_label() -> None:
+    errors = compose_errors(
+        old=_fed(7) + OLD,
+        new=_fed(7)
+        + 'type T @key(fields: "id") { id: ID! total: Int @override(from: "old", label: "percent(150)") }',
+    )
+    assert errors == snapshot(
+        [
+            (
+                "OVERRIDE_LABEL_INVALID",
+                '[new] Invalid @override label "percent(150)" on "T.total": it must be "percent(<0-100>)" or start with a letter and use only letters, digits and _ - : . /',
+            )
+        ]
+    )
+
+
+def test_a_named_label() -> None:
+    supergraph = compose_ok(
+        old=_fed(7) + OLD,
+        new=_fed(7)
+        + 'type T @key(fields: "id") { id: ID! total: Int @override(from: "old", label: "new-billing") }',
+    )
+    assert 'overrideLabel: "new-billing"' in supergraph
