@@ -14,12 +14,14 @@ import logging
 import os
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from gateway.config import ENV_CONFIG_FILE, ConfigError, GatewayConfig, load_config
 from gateway.http.app import create_app
+from gateway.supergraph import Supergraph
 
 logger = logging.getLogger("gateway")
 
@@ -48,6 +50,10 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"gateway: {exc}", file=sys.stderr)
         return 2
+    problem = _supergraph_problem(config)
+    if problem is not None:
+        print(f"gateway: {problem}", file=sys.stderr)
+        return 2
     if args.check:
         print("gateway: configuration is valid")
         return 0
@@ -55,6 +61,36 @@ def main(argv: list[str]) -> int:
     if config.server.workers > 1:
         return _serve_workers(config, path)
     return _serve_single(config)
+
+
+def _supergraph_problem(config: GatewayConfig) -> str | None:
+    """Why the configured supergraph file cannot be served, checked before listening, so
+    the message is one line instead of a failed start-up's traceback."""
+    source = config.supergraph
+    if source.compose_from or source.path is None:
+        return None  # composed from live subgraphs at start-up
+    try:
+        sdl = Path(source.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"supergraph.path: cannot read {source.path}: {exc}"
+    try:
+        Supergraph.parse(sdl)
+    except Exception as exc:  # any reason the engine would refuse it
+        return f"supergraph.path: {source.path} is not a valid supergraph: {exc}"
+    return None
+
+
+class _Server(uvicorn.Server):
+    """Prints the endpoint's URL once start-up has succeeded (scripts wait for it)."""
+
+    def __init__(self, config: uvicorn.Config, url: str) -> None:
+        super().__init__(config)
+        self.url = url
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if not self.should_exit:
+            print(f"gateway: {self.url}", flush=True)
 
 
 def _uvicorn_options(config: GatewayConfig) -> dict[str, Any]:
@@ -87,8 +123,8 @@ def _serve_single(config: GatewayConfig) -> int:
         return 1
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if family == socket.AF_INET6 else host
-    print(f"gateway: http://{shown_host}:{port}{server_config.graphql_path}", flush=True)
-    server = uvicorn.Server(uvicorn.Config(create_app(config), **_uvicorn_options(config)))
+    url = f"http://{shown_host}:{port}{server_config.graphql_path}"
+    server = _Server(uvicorn.Config(create_app(config), **_uvicorn_options(config)), url)
     try:
         server.run(sockets=[sock])
     finally:

@@ -89,8 +89,9 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
         if owned:
             engine.gateway = await Gateway.create(config)
         watcher = None
-        if owned and config.supergraph.path and config.supergraph.watch:
-            watcher = SupergraphWatcher(config.supergraph.path, engine.get())
+        source = config.supergraph
+        if owned and source.path and source.watch and not source.compose_from:
+            watcher = SupergraphWatcher(source.path, engine.get())
             watcher.start()
         try:
             yield

@@ -180,3 +180,27 @@ def test_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
         main(argv)
     assert exited.value.code == 0
     assert "--config" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("supergraph", "expected"),
+    [
+        (None, "supergraph.path: cannot read"),
+        ("type Query { a: Int }", "is not a valid supergraph"),
+    ],
+)
+async def test_unusable_supergraph_fails_at_start(
+    tmp_path: Path, supergraph: str | None, expected: str
+) -> None:
+    path = tmp_path / "supergraph.graphql"
+    if supergraph is not None:
+        path.write_text(supergraph)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gateway", "serve", "--config", str(_config(tmp_path, path)),
+        cwd=ROOT, env=_env(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert expected in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    assert stdout == b""  # no URL printed: it never listened
