@@ -6,17 +6,63 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.federation.schema import FederationAny
+from strawberry.federation.schema_directives import Key
 from strawberry.types import ExecutionContext
 
 from subgraphs._shared.context import FreshLoaders
-from subgraphs._shared.errors import MaskUnexpectedErrors, SubgraphError
+from subgraphs._shared.errors import BadUserInput, MaskUnexpectedErrors, SubgraphError
 
 #: 2.9 is the first version exporting the IBM cost directives ``@cost`` and ``@listSize``.
 FEDERATION_VERSION = "2.9"
 
 
 class SubgraphSchema(strawberry.federation.Schema):
-    """Logs only unexpected errors: a NOT_FOUND is an answer, not an incident."""
+    """Checks ``_entities`` representations; logs only unexpected errors."""
+
+    def entities_resolver(  # type: ignore[override]
+        self, info: strawberry.Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        # A representation naming no entity of ours, or lacking its key, is the caller's
+        # mistake: BAD_USER_INPUT at its index (Strawberry would report a bare TypeError).
+        results: list[Any] = [None] * len(representations)
+        valid: list[int] = []
+        for index, representation in enumerate(representations):
+            problem = self._representation_problem(representation)
+            if problem is None:
+                valid.append(index)
+            else:
+                results[index] = BadUserInput(f"representations[{index}]: {problem}")
+        resolved = super().entities_resolver(info, [representations[i] for i in valid])
+        for index, result in zip(valid, resolved, strict=True):
+            results[index] = result
+        return results
+
+    def _representation_problem(self, representation: object) -> str | None:
+        if not isinstance(representation, dict):
+            return "must be an object."
+        typename = representation.get("__typename")
+        if not isinstance(typename, str):
+            return "`__typename` must be a string."
+        keys = self._entity_keys().get(typename)
+        if keys is None:
+            return f"{typename!r} is not an entity of this subgraph."
+        missing = [k for k in keys if not isinstance(representation.get(k), str | int)]
+        if missing:
+            return f"{typename} needs its key field(s) {', '.join(missing)}."
+        return None
+
+    def _entity_keys(self) -> dict[str, list[str]]:
+        """Entity type name -> the fields of its first ``@key`` (scalar keys only)."""
+        if not hasattr(self, "_keys_cache"):
+            found: dict[str, list[str]] = {}
+            for name, type_ in self.schema_converter.type_map.items():
+                definition = getattr(type_, "definition", None)
+                for directive in getattr(definition, "directives", None) or ():
+                    if isinstance(directive, Key):
+                        found.setdefault(name, str(directive.fields).split())
+            self._keys_cache = found
+        return self._keys_cache
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

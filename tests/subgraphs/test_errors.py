@@ -48,3 +48,29 @@ async def test_unexpected_failures_are_masked(
     assert body["errors"][0]["message"] == "Internal error."
     for leak in ("Traceback", "sqlalchemy", "no such table", "does not exist", "SELECT"):
         assert leak not in response.text
+
+
+async def test_malformed_representations_fail_alone(
+    subgraphs: RunningSubgraphs, client: httpx.AsyncClient
+):
+    query = """query($r: [_Any!]!) { _entities(representations: $r) {
+        ... on Course { id title } } }"""
+    course = subgraphs.data.courses[0]
+    reps = [
+        {"__typename": "Course", "id": course["id"]},
+        {"__typename": "Enrollment", "id": "1"},  # not an entity of courses
+        {"__typename": "Course"},  # no key
+        "Course:1",
+        {"id": course["id"]},
+    ]
+    response = await client.post(
+        subgraphs.urls["courses"], json={"query": query, "variables": {"r": reps}}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] == {
+        "_entities": [{"id": course["id"], "title": course["title"]}, None, None, None, None]
+    }
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["_entities", i], "BAD_USER_INPUT") for i in range(1, 5)
+    ]
