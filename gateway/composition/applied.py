@@ -44,7 +44,7 @@ class DirectiveReader:
                 out.append((name, directive))
             elif local in BUILTIN_DIRECTIVES:
                 out.append((local, directive))
-            elif local not in self.custom:
+            elif local not in self.custom and local not in self.names.foreign:
                 hint = " (is it imported from the federation spec?)"
                 if self.names.fed1:
                     hint = (

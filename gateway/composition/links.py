@@ -72,6 +72,9 @@ class DirectiveNames:
     fed1: bool
     fed_minor: int
     canonical: dict[str, str] = field(default_factory=dict)
+    #: Directives imported from other specs (``@link(url: "https://example.com/x/v1.0")``):
+    #: the supergraph does not carry them, but using them is not an error.
+    foreign: set[str] = field(default_factory=set)
 
     def lookup(self, local: str) -> str | None:
         return self.canonical.get(local)
@@ -169,4 +172,8 @@ def resolve_names(document: DocumentNode, subgraph: str) -> DirectiveNames:
             for imported, local in _imports(link, subgraph):
                 if imported in ("@cost", "@listSize"):
                     names.canonical[local.lstrip("@")] = imported[1:]
+        elif link is not fed_link and not LINK_URL.match(_string(link, "url") or ""):
+            names.foreign.update(
+                local.lstrip("@") for _, local in _imports(link, subgraph) if local.startswith("@")
+            )
     return names

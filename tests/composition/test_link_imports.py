@@ -140,3 +140,13 @@ def test_types_may_be_imported_too() -> None:
         'scalar FieldSet type Query { t: T } type T @key(fields: "id") { id: ID! }'
     )
     assert "FieldSet" not in supergraph.replace("join__FieldSet", "")
+
+
+def test_directives_imported_from_other_specs_are_accepted_and_not_carried() -> None:
+    supergraph = compose_ok(
+        a='extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])'
+        ' @link(url: "https://example.com/feature/v1.0", import: ["@feature"])\n'
+        'type Query { a: Int @feature(name: "x") }'
+    )
+    assert "@feature" not in supergraph
+    assert "  a: Int\n" in supergraph
