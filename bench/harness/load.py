@@ -116,3 +116,23 @@ def run_floor(plan_file: Path, connections: int, seconds: float, core: int | Non
         errors=raw["errors"],
         raw=raw,
     )
+
+
+def plan_levels(fetches: list[dict[str, Any]], delay_ms: float) -> list[list[dict[str, Any]]]:
+    """Recorded subgraph fetches grouped into the plan's levels.
+
+    While recording, the subgraphs hold every answer back ``delay_ms``: fetches sent in
+    parallel arrive together, a fetch that needed an earlier answer arrives at least
+    ``delay_ms`` after it. A fetch arriving more than half the delay after the first of the
+    current level starts the next level.
+    """
+    levels: list[list[dict[str, Any]]] = []
+    level_start = float("-inf")
+    for fetch in sorted(fetches, key=lambda f: float(f["at_ms"])):
+        if fetch["at_ms"] - level_start > delay_ms / 2:
+            levels.append([])
+            level_start = fetch["at_ms"]
+        levels[-1].append(
+            {"subgraph": fetch["subgraph"], "body": fetch["body"], "length": fetch["length"]}
+        )
+    return levels

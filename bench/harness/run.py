@@ -232,15 +232,7 @@ class Bench:
         fetches = orjson.loads(payload)["fetches"]
         if status != 200 or not fetches:
             return None
-        levels: list[list[dict[str, Any]]] = []
-        level_start = -1e9
-        for fetch in sorted(fetches, key=lambda f: f["at_ms"]):
-            if fetch["at_ms"] - level_start > RECORD_DELAY_MS / 2:
-                levels.append([])
-                level_start = fetch["at_ms"]
-            levels[-1].append(
-                {"subgraph": fetch["subgraph"], "body": fetch["body"], "length": fetch["length"]}
-            )
+        levels = load.plan_levels(fetches, RECORD_DELAY_MS)
         return {"base": base + "/", "levels": levels, "recorded_through": entry.variant.id}
 
     # -- phases ----------------------------------------------------------------------
