@@ -112,3 +112,16 @@ def test_the_module_entry_point(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith('schema\n  @link(url: "https://specs.apollo.dev/link/v1.0")\n')
+
+
+def test_from_a_subgraph_that_is_down(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.servers import bound_socket
+
+    sock = bound_socket()  # bound, never listening: connections are refused
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/graphql"
+    try:
+        assert main(["--from-url", f"users={url}"]) == 1
+    finally:
+        sock.close()
+    err = capsys.readouterr().err
+    assert err.startswith(f'compose: error: subgraph "users" at {url}: ConnectError')
