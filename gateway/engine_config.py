@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -10,6 +12,9 @@ class EngineConfig(BaseModel):
 
     #: How many query plans to keep (LRU).
     plan_cache_size: int = 1024
+    #: HTTP client for subgraph requests: ``aiohttp`` (pooled, C parser; fastest) or
+    #: ``httpx`` (one pooled ``httpx.AsyncClient``; pure Python).
+    subgraph_http_client: Literal["aiohttp", "httpx"] = "aiohttp"
     #: Timeout of one subgraph request, in seconds.
     subgraph_timeout_seconds: float = 30.0
     #: Include subgraph error messages and extensions in client errors (else redacted).

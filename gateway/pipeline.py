@@ -15,7 +15,6 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 from graphql import OperationDefinitionNode
 from graphql.execution.values import get_variable_values
@@ -30,6 +29,7 @@ from gateway.errors import (
     RequestError,
 )
 from gateway.execution.executor import Execution
+from gateway.execution.http_clients import PostFailed, http_client
 from gateway.execution.inflight import InFlight
 from gateway.execution.shaping import Shaper
 from gateway.execution.transport import SubgraphTransport
@@ -57,6 +57,7 @@ class Gateway:
             },
             default_timeout=config.engine.subgraph_timeout_seconds,
             dedupe=config.engine.dedupe_subgraph_requests,
+            client=http_client(config.engine.subgraph_http_client),
         )
         self._in_flight: InFlight[JSONObject] = InFlight()
 
@@ -88,8 +89,10 @@ class Gateway:
 
         async def reachable(url: str) -> bool:
             try:
-                await self.transport.client.post(url, json={"query": "{__typename}"}, timeout=2.0)
-            except httpx.HTTPError:
+                await self.transport.client.post(
+                    url, b'{"query":"{__typename}"}', {"content-type": "application/json"}, 2.0
+                )
+            except PostFailed:
                 return False
             return True
 

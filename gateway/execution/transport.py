@@ -8,18 +8,13 @@ when deduplication is on; mutations are never shared.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-import httpx
 import orjson
 
+from gateway.execution.http_clients import HTTPClient, PostFailed, http_client
 from gateway.execution.inflight import InFlight
 from gateway.types import JSONObject
-
-# httpx logs every request at INFO: on the hot path that costs more than the request
-# itself and floods operators' logs. Failures reach clients as errors and are logged there.
-logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class FetchFailed(Exception):
@@ -38,16 +33,13 @@ class SubgraphTransport:
         timeouts: dict[str, float],
         default_timeout: float = 30.0,
         dedupe: bool = True,
+        client: HTTPClient | None = None,
     ) -> None:
         self.urls = urls
         self.timeouts = timeouts
         self.default_timeout = default_timeout
         self.dedupe = dedupe
-        self.client = httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
-            timeout=default_timeout,
-            http2=False,
-        )
+        self.client = client or http_client("aiohttp")
         self._in_flight: InFlight[JSONObject] = InFlight()
 
     async def send(
@@ -81,22 +73,16 @@ class SubgraphTransport:
         }
         timeout = self.timeouts.get(subgraph, self.default_timeout)
         try:
-            response = await self.client.post(
-                url, content=body, headers=request_headers, timeout=timeout
-            )
-        except httpx.TimeoutException:
-            raise FetchFailed(subgraph, f"timed out after {timeout:g}s") from None
-        except httpx.HTTPError as error:
-            raise FetchFailed(subgraph, type(error).__name__) from None
+            status, content = await self.client.post(url, body, request_headers, timeout)
+        except PostFailed as failure:
+            raise FetchFailed(subgraph, str(failure)) from None
         try:
-            decoded = orjson.loads(response.content)
+            decoded = orjson.loads(content)
         except orjson.JSONDecodeError:
-            raise FetchFailed(
-                subgraph, f"invalid JSON in the response (HTTP {response.status_code})"
-            ) from None
+            raise FetchFailed(subgraph, f"invalid JSON in the response (HTTP {status})") from None
         if not isinstance(decoded, dict) or ("data" not in decoded and "errors" not in decoded):
-            raise FetchFailed(subgraph, f"not a GraphQL response (HTTP {response.status_code})")
+            raise FetchFailed(subgraph, f"not a GraphQL response (HTTP {status})")
         return decoded
 
     async def close(self) -> None:
-        await self.client.aclose()
+        await self.client.close()
