@@ -57,7 +57,7 @@ def merge_composite(ctx: MergeContext, name: str, sources: list[Source]) -> Merg
 
 
 def _join_for(
-    ctx: MergeContext, type_name: str, f: Field, source: Source, overridden: dict[str, Field]
+    type_name: str, f: Field, source: Source, overridden: dict[str, Field]
 ) -> JoinField | None:
     join = JoinField(
         graph=source.graph,
@@ -107,15 +107,15 @@ def _merge_field(
     definitions = [
         _Definition(s, f, join)
         for s, f in present
-        if (join := _join_for(ctx, type_name, f, s, overridden)) is not None
+        if (join := _join_for(type_name, f, s, overridden)) is not None
     ]
     resolving = [d for d in definitions if not d.field.external]
     if not resolving:
         ctx.error(
             "EXTERNAL_MISSING_ON_BASE",
-            f"Field {coordinate} is marked @external on all the subgraphs in which it is listed ("
-            + ", ".join(f'"{d.source.subgraph.name}"' for d in definitions)
-            + ")",
+            f"Field {coordinate} is marked @external on all the subgraphs in which it is listed "
+            f"({'subgraphs' if len(definitions) > 1 else 'subgraph'} "
+            f"{quoted([d.source.subgraph.name for d in definitions])}).",
             [d.source.subgraph.name for d in definitions],
         )
         return None

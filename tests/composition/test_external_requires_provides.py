@@ -162,7 +162,7 @@ def test_external_field_never_defined_elsewhere() -> None:
         [
             (
                 "EXTERNAL_MISSING_ON_BASE",
-                'Field "Product.volume" is marked @external on all the subgraphs in which it is listed ("shipping")',
+                'Field "Product.volume" is marked @external on all the subgraphs in which it is listed (subgraph "shipping").',
             )
         ]
     )
