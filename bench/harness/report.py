@@ -10,6 +10,8 @@ from typing import Any
 
 import orjson
 
+from bench.harness.settings import Settings
+
 
 @dataclass
 class Row:
@@ -153,3 +155,71 @@ def write(out_dir: Path, result: dict[str, Any], markdown: str) -> None:
     (out_dir / "latest.json").write_bytes(
         orjson.dumps(result, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
     )
+
+
+def render(result: dict[str, Any], settings: Settings) -> str:
+    """The markdown of ``latest.md``."""
+    m = result["machine"]
+    main = result["main"]
+    lines = [
+        "# Gateway benchmark: latest result",
+        "",
+        f"Run {m['date']} on {m['nproc']} cores ({m['cpu_model']}), load average at start "
+        f"{', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}; "
+        f"{settings.rounds} rounds x {settings.duration:g} s per gateway and concurrency, "
+        f"gateway pinned to core {settings.gateway_core}, wrk and subgraphs on core "
+        f"{settings.load_core}. Every response checked (status and length in wrk; a full "
+        "JSON comparison before and after each run). `make bench` wrote this file.",
+        "",
+        "## The benchmark query (TestQuery)",
+        "",
+        *main_table(main["rows"], main["floor"]),
+        "",
+        "req/s: completed requests per second (all rounds); p50/p99: median over rounds; "
+        "errors: non-200, wrong-length, socket errors and failed full checks; CPU ms/req: "
+        "the gateway's process tree, median over rounds; peak MiB: VmHWM summed over the "
+        "tree. ours÷this: below 1 is better for us in CPU and p99, above 1 in req/s; ours "
+        "is compared within the same run group (same concurrency and dedupe setting).",
+        "",
+    ]
+    if main["floor"]:
+        any_floor = next(iter(main["floor"].values()))
+        lines += [
+            f"Floor: the {any_floor.get('fetches_per_plan')} subgraph requests "
+            f"({any_floor.get('levels')} levels) that `{any_floor.get('plan_of')}` sends for "
+            "one query, replayed straight to the subgraphs by `bench/peers/floor.mjs` (Node, "
+            "keep-alive, each level's requests in parallel); its req/s are whole plans per "
+            "second.",
+            "",
+        ]
+    if main["plans"]:
+        lines.append(
+            "Subgraph requests per query: "
+            + ", ".join(
+                f"{k} {v['fetches']} in {v['levels']} levels" for k, v in main["plans"].items()
+            )
+            + "."
+        )
+        lines.append("")
+    if result.get("scale"):
+        lines += [
+            "## CPU ms per request by entities in the response",
+            "",
+            "`productList(count: N) { upc name price weight inStock shippingEstimate }`: "
+            "one entity hop (products → inventory, with `@requires`), one connection, "
+            f"{settings.scale_duration:g} s per gateway and size.",
+            "",
+            *scale_table(result["scale"], list(settings.scale_sizes)),
+            "",
+        ]
+    lines += ["## Versions", ""]
+    lines += [f"- {k}: {v}" for k, v in main["versions"].items()]
+    lines += [
+        f"- machine: kernel {m['kernel']}, Python {m['python']}, Node {m['node']}, {m['wrk']}",
+        "",
+    ]
+    if main["problems"]:
+        lines += ["## Problems", ""]
+        lines += [f"- {k}: {v}" for k, v in main["problems"].items()]
+        lines.append("")
+    return "\n".join(lines)

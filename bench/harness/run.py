@@ -15,11 +15,9 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
-import platform
 import shutil
-import subprocess
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from typing import Any
 import orjson
 
 from bench.harness import checks, gateways, load, procs, report, workload
+from bench.harness.machine import describe_machine
 from bench.harness.settings import REPO_DIR, Settings
 
 RECORD_DELAY_MS = 50
@@ -48,37 +47,6 @@ class Running:
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def machine() -> dict[str, Any]:
-    model = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-
-    def version(argv: list[str]) -> str:
-        try:
-            out = subprocess.run(argv, capture_output=True, text=True, timeout=10)
-        except OSError:
-            return "missing"
-        return (
-            (out.stdout or out.stderr).strip().splitlines()[0]
-            if (out.stdout or out.stderr)
-            else "?"
-        )
-
-    return {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "nproc": os.cpu_count(),
-        "cpu_model": model,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "node": version(["node", "--version"]),
-        "wrk": version(["wrk", "-v"]),
-        "load_average_at_start": os.getloadavg(),
-    }
 
 
 class Bench:
@@ -406,74 +374,13 @@ class Bench:
             managed.stop()
 
 
-def render(result: dict[str, Any], settings: Settings) -> str:
-    m = result["machine"]
-    main = result["main"]
-    lines = [
-        "# Gateway benchmark: latest result",
-        "",
-        f"Run {m['date']} on {m['nproc']} cores ({m['cpu_model']}), load average at start "
-        f"{', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}; "
-        f"{settings.rounds} rounds x {settings.duration:g} s per gateway and concurrency, "
-        f"gateway pinned to core {settings.gateway_core}, wrk and subgraphs on core "
-        f"{settings.load_core}. Every response checked (status and length in wrk; a full "
-        "JSON comparison before and after each run). `make bench` wrote this file.",
-        "",
-        "## The benchmark query (TestQuery)",
-        "",
-        *report.main_table(main["rows"], main["floor"]),
-        "",
-        "req/s: completed requests per second (all rounds); p50/p99: median over rounds; "
-        "errors: non-200, wrong-length, socket errors and failed full checks; CPU ms/req: "
-        "the gateway's process tree, median over rounds; peak MiB: VmHWM summed over the "
-        "tree. ours÷this: below 1 is better for us in CPU and p99, above 1 in req/s; ours "
-        "is compared within the same run group (same concurrency and dedupe setting).",
-        "",
-    ]
-    if main["floor"]:
-        any_floor = next(iter(main["floor"].values()))
-        lines += [
-            f"Floor: the {any_floor.get('fetches_per_plan')} subgraph requests "
-            f"({any_floor.get('levels')} levels) that `{any_floor.get('plan_of')}` sends for "
-            "one query, replayed straight to the subgraphs by `bench/peers/floor.mjs` (Node, "
-            "keep-alive, each level's requests in parallel); its req/s are whole plans per "
-            "second.",
-            "",
-        ]
-    if main["plans"]:
-        lines.append(
-            "Subgraph requests per query: "
-            + ", ".join(
-                f"{k} {v['fetches']} in {v['levels']} levels" for k, v in main["plans"].items()
-            )
-            + "."
-        )
-        lines.append("")
-    if result.get("scale"):
-        lines += [
-            "## CPU ms per request by entities in the response",
-            "",
-            "`productList(count: N) { upc name price weight inStock shippingEstimate }`: "
-            "one entity hop (products → inventory, with `@requires`), one connection, "
-            f"{settings.scale_duration:g} s per gateway and size.",
-            "",
-            *report.scale_table(result["scale"], list(settings.scale_sizes)),
-            "",
-        ]
-    lines += ["## Versions", ""]
-    lines += [f"- {k}: {v}" for k, v in main["versions"].items()]
-    lines += [
-        f"- machine: kernel {m['kernel']}, Python {m['python']}, Node {m['node']}, {m['wrk']}",
-        "",
-    ]
-    if main["problems"]:
-        lines += ["## Problems", ""]
-        lines += [f"- {k}: {v}" for k, v in main["problems"].items()]
-        lines.append("")
-    return "\n".join(lines)
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    # SystemExit unwinds through ``Bench.close``, so no gateway outlives the run.
+    raise SystemExit(128 + signum)
 
 
 def main() -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     settings = Settings()
     if load.wrk_available() is None:
         print("wrk is not installed: `make bench-deps` (or apt-get install wrk)", file=sys.stderr)
@@ -483,7 +390,7 @@ def main() -> int:
     variants = [v for v in gateways.VARIANTS if settings.wants(v.gateway)]
     bench = Bench(settings)
     result: dict[str, Any] = {
-        "machine": machine(),
+        "machine": describe_machine(),
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(settings).items()},
     }
     log(f"run files in {bench.run_dir}")
@@ -493,7 +400,7 @@ def main() -> int:
         result["scale"] = bench.scale_phase(variants)
     finally:
         bench.close()
-    markdown = render(result, settings)
+    markdown = report.render(result, settings)
     result["main"]["rows"] = [row.as_json() for row in result["main"]["rows"]]
     report.write(settings.out_dir, result, markdown)
     print(markdown)
