@@ -124,10 +124,7 @@ def _merge_field(
         ctx.error(
             "FIELD_TYPE_MISMATCH",
             f"Type of field {coordinate} is incompatible across subgraphs: "
-            + ", ".join(
-                f'it has type "{d.field.type}" in subgraph "{d.source.subgraph.name}"'
-                for d in resolving
-            ),
+            + _types_by_subgraph([(d.field.type, d.source.subgraph.name) for d in resolving]),
             [d.source.subgraph.name for d in resolving],
         )
         return None
@@ -216,3 +213,15 @@ def _merge_args(
         merge_applied(merged, [a for _, a in having])
         out.append(merged)
     return out
+
+
+def _types_by_subgraph(pairs: list[tuple[str, str]]) -> str:
+    """``it has type "Int" in subgraph "a" but type "String" in subgraphs "b" and "c"``."""
+    groups: dict[str, list[str]] = {}
+    for type_ref, subgraph in pairs:
+        groups.setdefault(type_ref, []).append(subgraph)
+    parts = [
+        f'type "{t}" in {"subgraphs" if len(names) > 1 else "subgraph"} {quoted(names)}'
+        for t, names in groups.items()
+    ]
+    return "it has " + parts[0] + "".join(f" but {p}" for p in parts[1:])

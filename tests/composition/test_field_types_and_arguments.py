@@ -53,7 +53,7 @@ def test_incompatible_field_types() -> None:
         [
             (
                 "FIELD_TYPE_MISMATCH",
-                'Type of field "Query.count" is incompatible across subgraphs: it has type "Int" in subgraph "a", it has type "String" in subgraph "b"',
+                'Type of field "Query.count" is incompatible across subgraphs: it has type "Int" in subgraph "a" but type "String" in subgraph "b"',
             )
         ]
     )
