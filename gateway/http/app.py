@@ -62,6 +62,7 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
             max_batch_size=server.batching.max_size,
         ),
         max_body_bytes=server.max_body_bytes,
+        body_timeout_seconds=server.body_timeout_seconds,
         batch_runner=BatchRunner(parallel=server.batching.parallel),
         graphiql=GraphiQLPage(server.graphql_path) if config.graphiql_enabled else None,
     )

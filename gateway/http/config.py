@@ -45,6 +45,9 @@ class ServerConfig(_Section):
     graceful_shutdown_seconds: float = Field(default=30.0, gt=0)
     #: Largest request body, in bytes; larger ones get a 413 without being read whole.
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1)
+    #: Seconds a client may take to send its request body; slower is a 408 (a client that
+    #: stops sending mid-body cannot hold a request open for ever).
+    body_timeout_seconds: float = Field(default=30.0, gt=0)
     #: Deepest nesting of arrays/objects in a request's JSON (body, GET ``variables`` or
     #: ``extensions``); deeper is a 400. JSON's own parser stops at 1024 regardless.
     max_json_depth: int = Field(default=128, ge=2, le=1024)

@@ -16,6 +16,7 @@ whatever media type the client accepts (unlike GraphQL request errors, which are
     │   └── BatchTooLarge             BATCH_TOO_LARGE
     ├── HTTPMethodNotAllowed          METHOD_NOT_ALLOWED, 405 — neither GET nor POST
     ├── NotAcceptable                 NOT_ACCEPTABLE, 406 — no media type we can answer in
+    ├── RequestTimeout                REQUEST_TIMEOUT, 408 — the body came too slowly
     ├── PayloadTooLarge               PAYLOAD_TOO_LARGE, 413
     └── UnsupportedMediaType          UNSUPPORTED_MEDIA_TYPE, 415 — POST body not JSON
 """
@@ -75,6 +76,11 @@ class NotAcceptable(RequestError):
     status = 406
 
 
+class RequestTimeout(RequestError):
+    code = "REQUEST_TIMEOUT"
+    status = 408
+
+
 class PayloadTooLarge(RequestError):
     code = "PAYLOAD_TOO_LARGE"
     status = 413
@@ -97,6 +103,7 @@ __all__ = [
     "MissingQuery",
     "NotAcceptable",
     "PayloadTooLarge",
+    "RequestTimeout",
     "UnsupportedMediaType",
     "error_body",
 ]

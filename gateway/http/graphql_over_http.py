@@ -13,7 +13,7 @@ Errors found in steps 1-3 make the request not well-formed: a 4xx in every media
 
 from __future__ import annotations
 
-import logging
+import asyncio
 from collections.abc import Callable
 
 import orjson
@@ -28,6 +28,7 @@ from gateway.http.errors import (
     HTTPMethodNotAllowed,
     NotAcceptable,
     PayloadTooLarge,
+    RequestTimeout,
     UnsupportedMediaType,
     error_body,
 )
@@ -41,8 +42,6 @@ from gateway.http.negotiation import (
 from gateway.pipeline import Gateway
 from gateway.request import GraphQLParams, Outcome, RequestContext
 from gateway.types import JSON
-
-logger = logging.getLogger("gateway.http")
 
 
 def status_for(outcome: Outcome, media_type: str) -> int:
@@ -66,12 +65,14 @@ class GraphQLEndpoint:
         *,
         limits: DecodeLimits,
         max_body_bytes: int,
+        body_timeout_seconds: float = 30.0,
         batch_runner: BatchRunner,
         graphiql: Callable[[Request], Response] | None = None,
     ) -> None:
         self.gateway = gateway
         self.limits = limits
         self.max_body_bytes = max_body_bytes
+        self.body_timeout_seconds = body_timeout_seconds
         self.batch_runner = batch_runner
         self.graphiql = graphiql
 
@@ -138,11 +139,18 @@ class GraphQLEndpoint:
             raise too_large
         chunks: list[bytes] = []
         size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                raise too_large
-            chunks.append(chunk)
+        try:
+            async with asyncio.timeout(self.body_timeout_seconds):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > self.max_body_bytes:
+                        raise too_large
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise RequestTimeout(
+                f"the request body did not arrive within {self.body_timeout_seconds:g} s",
+                headers={"Connection": "close"},
+            ) from None
         return b"".join(chunks)
 
     def _respond(

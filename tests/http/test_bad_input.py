@@ -3,6 +3,7 @@ status — never a 5xx, a hang or a stack trace. Real gateway, real subgraph, re
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -274,3 +275,23 @@ async def _check_oversized(client: httpx.AsyncClient) -> None:
 
     fits = await post(client, '{"query": "{ hello }"}' + " " * 900)
     assert fits.json() == {"data": {"hello": "world"}}
+
+
+async def test_body_that_stops_arriving_times_out(hello_url: str, tmp_path: Path) -> None:
+    # Headers promise 100 bytes, 10 come, then nothing: a 408, not a request held for ever.
+    with gateway_server(supergraph_for(hello_url), tmp_path, body_timeout_seconds=0.5) as url:
+        host, port = url.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(
+            b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Accept: application/graphql-response+json\r\nContent-Length: 100\r\n\r\n"
+            b'{"query": '
+        )
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), 10)  # the server closes the connection
+        writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ")
+    error = orjson.loads(body)["errors"][0]
+    assert error["extensions"]["code"] == "REQUEST_TIMEOUT"
+    assert "0.5 s" in error["message"]
