@@ -39,7 +39,7 @@ test-deps: http-test-deps
 
 .PHONY: config-docs
 ## Regenerate the options table of docs/configuration.md from the configuration models.
-config-docs: install
+config-docs:
 	$(PY) -c 'import re, pathlib; from gateway.config import options_markdown as o; \
 	p = pathlib.Path("docs/configuration.md"); t = p.read_text(); \
 	p.write_text(re.sub(r"(?s)(<!-- options:begin -->\n).*(<!-- options:end -->)", \
