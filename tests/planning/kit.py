@@ -314,9 +314,14 @@ async def kit_gateway(
     *subgraphs: KitSubgraph,
     engine: EngineConfig | None = None,
     extra: dict[str, SubgraphConfig] | None = None,
+    apps: dict[str, Any] | None = None,
 ) -> AsyncIterator[KitGateway]:
-    """Serve ``subgraphs`` on real sockets; yield a gateway over ``supergraph_sdl``."""
-    by_path = {f"/{sub.name}": sub for sub in subgraphs}
+    """Serve ``subgraphs`` on real sockets; yield a gateway over ``supergraph_sdl``.
+
+    ``apps`` serves further subgraphs as arbitrary ASGI apps (misbehaving servers);
+    ``extra`` overrides subgraph configs (another URL, a timeout)."""
+    by_path: dict[str, Any] = {f"/{sub.name}": sub for sub in subgraphs}
+    by_path.update({f"/{name}": app for name, app in (apps or {}).items()})
 
     async def router(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -326,8 +331,11 @@ async def kit_gateway(
 
     # One server for all subgraphs (one path each): starting and stopping is the slow part.
     async with running_app(router) as base:
-        configs = {sub.name: SubgraphConfig(url=f"{base}/{sub.name}") for sub in subgraphs}
-        configs.update(extra or {})
+        names = [sub.name for sub in subgraphs] + list(apps or {})
+        configs = {name: SubgraphConfig(url=f"{base}/{name}") for name in names}
+        for name, override in (extra or {}).items():
+            url = override.url or configs.get(name, SubgraphConfig()).url
+            configs[name] = SubgraphConfig(url=url, timeout_seconds=override.timeout_seconds)
         config = GatewayConfig(subgraphs=configs, engine=engine or EngineConfig())
         gateway = await Gateway.create(config, supergraph_sdl)
         try:
@@ -338,6 +346,26 @@ async def kit_gateway(
 
 async def _no_handler(_body: dict[str, Any]) -> dict[str, Any]:
     raise AssertionError("lifespan only")
+
+
+def raw_app(
+    body: bytes, status: int = 200, content_type: str = "application/json", wait: Any = None
+) -> Any:
+    """An ASGI app that answers every request with ``body`` (after ``await wait()``)."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await asgi_json_app(_no_handler)(scope, receive, send)
+            return
+        while (await receive()).get("more_body"):
+            pass
+        if wait is not None:
+            await wait()
+        headers = [(b"content-type", content_type.encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
 
 
 def subgraph_error(message: str, code: str | None = None) -> GraphQLError:
