@@ -61,7 +61,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+#: Execution option marking a write transaction (SQLite: ``BEGIN IMMEDIATE``).
+WRITE = "subgraphs_write"
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # We emit BEGIN ourselves (see _begin_sqlite): the driver's implicit transactions
+    # would start writes as deferred transactions.
+    dbapi_connection.isolation_level = None
     # WAL lets readers run beside the one writer; busy_timeout makes concurrent writers
     # (two app instances on one file in tests) wait instead of failing at once.
     cursor = dbapi_connection.cursor()
@@ -70,6 +77,14 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_sqlite(connection: Any) -> None:
+    # A write transaction takes the write lock up front. A deferred one that reads first
+    # and writes later fails with SQLITE_BUSY (no waiting) when another writer got in
+    # between; IMMEDIATE makes it wait its turn (busy_timeout) instead.
+    immediate = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
@@ -83,6 +98,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
+            event.listen(self.engine.sync_engine, "begin", _begin_sqlite)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -103,6 +119,7 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session in one transaction: committed on success, rolled back on any error."""
         async with self.sessions() as session, session.begin():
+            await session.connection(execution_options={WRITE: True})
             yield session
 
     def insert(self, table: Any) -> Any:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs._shared.broker import Broker
@@ -141,29 +141,32 @@ async def _store(database: Database, session: AsyncSession, user_id: str, outcom
             field="clientMutationId",
         )
         return
-    already = await session.scalar(
-        select(CompletionRow.completed_at).where(
-            CompletionRow.user_id == user_id, CompletionRow.lesson_id == request.lesson_id
-        )
-    )
     await _ensure_enrollment(database, session, user_id, outcome.course_id, outcome.occurred_at)
-    insert = database.insert(CompletionRow).values(
-        user_id=user_id,
-        lesson_id=request.lesson_id,
-        course_id=outcome.course_id,
-        completed_at=outcome.occurred_at,
-    )
-    # Keep the earliest time: the merge is commutative, so batch order does not matter.
-    earliest = case(
-        (insert.excluded.completed_at < CompletionRow.completed_at, insert.excluded.completed_at),
-        else_=CompletionRow.completed_at,
-    )
-    await session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["user_id", "lesson_id"], set_={"completed_at": earliest}
+    inserted = await session.scalar(
+        database.insert(CompletionRow)
+        .values(
+            user_id=user_id,
+            lesson_id=request.lesson_id,
+            course_id=outcome.course_id,
+            completed_at=outcome.occurred_at,
         )
+        .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
+        .returning(CompletionRow.lesson_id)
     )
-    outcome.newly_completed = already is None
+    if inserted is None:
+        # Already completed: keep the earliest time, so the merge is commutative and
+        # batch order does not matter.
+        await session.execute(
+            update(CompletionRow)
+            .where(
+                CompletionRow.user_id == user_id,
+                CompletionRow.lesson_id == request.lesson_id,
+                CompletionRow.completed_at > outcome.occurred_at,
+            )
+            .values(completed_at=outcome.occurred_at)
+        )
+    # Decided by the insert itself, so two racing requests announce the lesson once.
+    outcome.newly_completed = inserted is not None
 
 
 async def _ensure_enrollment(

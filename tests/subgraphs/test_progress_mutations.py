@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
+from subgraphs.progress.state import channel_for
 from tests.subgraphs.helpers import RunningSubgraphs, as_user, codes, gql
 
 PROGRESS_FIELDS = "completedLessons completedLessonIds percentComplete status lastActivityAt"
@@ -224,3 +226,36 @@ async def test_course_completion_status(subgraphs: RunningSubgraphs, client: htt
     assert last["status"] == "COMPLETED"
     assert last["percentComplete"] == 100.0
     assert last["completedLessons"] == len(lessons)
+
+
+async def test_concurrent_completions_store_and_announce_each_lesson_once(
+    subgraphs: RunningSubgraphs, client: httpx.AsyncClient
+):
+    user, course = fresh_learner(subgraphs), subgraphs.data.courses[7]["id"]
+    lessons = lessons_of(subgraphs, course)[:3]
+    url, who = subgraphs.urls["progress"], as_user(user)
+    broker = subgraphs.apps["progress"].state.broker
+    async with broker.subscribe(channel_for(user)) as messages:
+        bodies = await asyncio.gather(
+            *(
+                gql(
+                    client,
+                    url,
+                    COMPLETE,
+                    {"input": {"lessonId": lessons[i % 3], "clientMutationId": f"c{i}"}},
+                    who,
+                )
+                for i in range(12)
+            )
+        )
+        assert all("errors" not in body for body in bodies), bodies
+        # Every publish happened before its response: the queue already holds them all.
+        announced = []
+        while True:
+            try:
+                announced.append(await asyncio.wait_for(anext(messages), 0.2))
+            except TimeoutError:
+                break
+    assert sorted(m["lessonId"] for m in announced) == sorted(lessons)
+    state = await read(client, subgraphs, user, course)
+    assert state["progress"]["completedLessonIds"] == sorted(lessons)
