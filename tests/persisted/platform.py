@@ -3,9 +3,10 @@ databases and the real gateway app in front of them, all on real sockets in this
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,18 @@ MANIFEST = ROOT / "persisted_queries" / "manifest.json"
 IDENTITY_HEADERS = ["x-user-id", "x-user-roles"]
 
 
-@dataclass
 class Platform:
-    url: str  # the gateway's GraphQL endpoint
-    data: Dataset
+    """The running platform: the gateway's GraphQL endpoint and the seeded data."""
+
+    def __init__(self, url: str, data: Dataset) -> None:
+        self.url = url
+        self.data = data
+
+    def __repr__(self) -> str:  # the data set's repr is hundreds of kB
+        return f"Platform({self.url!r})"
+
+    def _repr_pretty_(self, printer: Any, _cycle: bool) -> None:  # hypothesis's printer
+        printer.text(repr(self))
 
 
 def platform_config(
@@ -72,3 +81,41 @@ def learner(data: Dataset) -> tuple[str, str, str, str]:
             if len(open_lessons) >= 2 and others:
                 return user["id"], course, open_lessons[0], others[0]
     raise AssertionError("the seed data has no learner with open lessons")
+
+
+class ThreadedPlatform:
+    """``running_platform`` on its own thread and event loop, for synchronous tests
+    (hypothesis drives its examples synchronously)."""
+
+    def __init__(self, persisted: dict[str, Any], **limits: Any) -> None:
+        self.persisted = persisted
+        self.limits = limits
+        self.platform: Platform | None = None
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        try:
+            async with running_platform(self.persisted, **self.limits) as platform:
+                self.platform = platform
+                self._ready.set()
+                await self._stop.wait()
+        except BaseException as error:
+            self._error = error
+            self._ready.set()
+
+    def __enter__(self) -> Platform:
+        self._thread.start()
+        if not self._ready.wait(timeout=60) or self.platform is None:
+            raise RuntimeError(f"the platform did not start: {self._error!r}")
+        return self.platform
+
+    def __exit__(self, *exc: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=30)
