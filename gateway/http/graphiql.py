@@ -58,9 +58,9 @@ _PAGE = """<!doctype html>
 </html>
 """
 
-_DEFAULT_QUERY = """# Welcome to the gateway's GraphiQL.
-# Write a query (Ctrl-Space completes), run it with Ctrl-Enter,
-# and browse the schema in the Docs panel.
+_DEFAULT_QUERY = """# The gateway's GraphiQL.
+# Ctrl-Space completes, Ctrl-Enter runs,
+# the Docs panel (top left) shows the schema.
 {
   __typename
 }
