@@ -21,6 +21,18 @@ from tests.servers import bound_socket
 ENTITY_QUERY = '{ product(upc: "1") { name reviews { body } } }'
 
 
+def without_reason(body: dict[str, Any]) -> dict[str, Any]:
+    """The body with each fetch-failure message cut before the HTTP client's own reason
+    (an exception class name that depends on the client library)."""
+    errors = [
+        {**e, "message": e["message"].split(": ", 1)[0]}
+        if "HTTP fetch failed" in e["message"]
+        else e
+        for e in body.get("errors", [])
+    ]
+    return {**body, "errors": errors}
+
+
 def closed_port_url() -> str:
     sock = bound_socket()
     port = sock.getsockname()[1]
@@ -56,12 +68,12 @@ async def test_subgraph_down_for_an_entity_fetch() -> None:
     extra = {"reviews": SubgraphConfig(url=closed_port_url())}
     async with kit_gateway(SUPERGRAPH, products, reviews, extra=extra) as gw:
         _, body = await gw.run(ENTITY_QUERY)
-    assert body == snapshot(
+    assert without_reason(body) == snapshot(
         {
             "data": {"product": {"name": "Table", "reviews": None}},
             "errors": [
                 {
-                    "message": "HTTP fetch failed from 'reviews': ConnectError",
+                    "message": "HTTP fetch failed from 'reviews'",
                     "extensions": {"code": "SUBGRAPH_FETCH_FAILED", "service": "reviews"},
                 }
             ],
@@ -75,23 +87,23 @@ async def test_subgraph_down_for_the_root_fetch() -> None:
     async with kit_gateway(SUPERGRAPH, products, reviews, extra=extra) as gw:
         _, body = await gw.run(ENTITY_QUERY)
         _, non_null_root = await gw.run("{ products { name } }")
-    assert body == snapshot(
+    assert without_reason(body) == snapshot(
         {
             "data": {"product": None},
             "errors": [
                 {
-                    "message": "HTTP fetch failed from 'products': ConnectError",
+                    "message": "HTTP fetch failed from 'products'",
                     "extensions": {"code": "SUBGRAPH_FETCH_FAILED", "service": "products"},
                 }
             ],
         }
     )
-    assert non_null_root == snapshot(
+    assert without_reason(non_null_root) == snapshot(
         {
             "data": None,
             "errors": [
                 {
-                    "message": "HTTP fetch failed from 'products': ConnectError",
+                    "message": "HTTP fetch failed from 'products'",
                     "extensions": {"code": "SUBGRAPH_FETCH_FAILED", "service": "products"},
                 }
             ],
