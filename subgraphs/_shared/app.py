@@ -28,7 +28,7 @@ from subgraphs._shared.db import Database
 HOST = "127.0.0.1"
 
 
-class SubgraphGraphQL(GraphQL):  # type: ignore[type-arg]
+class SubgraphGraphQL(GraphQL):
     """Strawberry's ASGI view with our context."""
 
     def __init__(

@@ -99,7 +99,7 @@ class RedisBroker:
         finally:
             with contextlib.suppress(Exception):
                 await pubsub.unsubscribe(channel)
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import strawberry
 from graphql import GraphQLError
@@ -14,13 +14,13 @@ from subgraphs._shared.context import FreshLoaders
 from subgraphs._shared.errors import BadUserInput, MaskUnexpectedErrors, SubgraphError
 
 #: 2.9 is the first version exporting the IBM cost directives ``@cost`` and ``@listSize``.
-FEDERATION_VERSION = "2.9"
+FEDERATION_VERSION: Final = "2.9"
 
 
 class SubgraphSchema(strawberry.federation.Schema):
     """Checks ``_entities`` representations; logs only unexpected errors."""
 
-    def entities_resolver(  # type: ignore[override]
+    def entities_resolver(
         self, info: strawberry.Info, representations: list[FederationAny]
     ) -> list[FederationAny]:
         # A representation naming no entity of ours, or lacking its key, is the caller's

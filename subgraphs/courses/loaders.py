@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import Select, select
+from sqlalchemy import Executable, select
 
 from subgraphs._shared.db import Database
 from subgraphs._shared.loaders import by_key, group_loader, mapping_loader
@@ -28,7 +28,7 @@ class Loaders:
 
 
 def make_loaders(database: Database) -> Loaders:
-    async def all_of(query: Select[Any]) -> list[Any]:
+    async def all_of(query: Executable) -> list[Any]:
         async with database.read() as session:
             return list(await session.scalars(query))
 

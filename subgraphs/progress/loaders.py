@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Executable, func, select, tuple_
 from sqlalchemy.orm import aliased
 
 from subgraphs._shared.db import Database
@@ -34,7 +34,7 @@ class Loaders:
 
 
 def make_loaders(database: Database) -> Loaders:
-    async def all_of(query: Select[Any]) -> list[Any]:
+    async def all_of(query: Executable) -> list[Any]:
         async with database.read() as session:
             return list((await session.execute(query)).all())
 
