@@ -189,3 +189,27 @@ async def test_my_progress_needs_a_user_and_a_sane_lesson_count(
     body = await gql(client, url, MY_PROGRESS, {"r": bad}, as_user("usr_0010"))
     assert body["data"] == {"_entities": [None]}
     assert codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_every_progress_entity_resolves(
+    subgraphs: RunningSubgraphs, client: httpx.AsyncClient
+):
+    user_id, course_id = learner_with_progress(subgraphs.data)
+    lesson_id = subgraphs.data.lessons[0]["id"]
+    query = """query($r: [_Any!]!) { _entities(representations: $r) {
+        __typename ... on User { id } ... on Course { id } ... on Lesson { id } } }"""
+    reps = [
+        {"__typename": "User", "id": user_id},
+        {"__typename": "Course", "id": course_id, "lessonCount": 5},
+        {"__typename": "Lesson", "id": lesson_id},
+    ]
+    body = await gql(client, subgraphs.urls["progress"], query, {"r": reps})
+    assert body == {
+        "data": {
+            "_entities": [
+                {"__typename": "User", "id": user_id},
+                {"__typename": "Course", "id": course_id},
+                {"__typename": "Lesson", "id": lesson_id},
+            ]
+        }
+    }
