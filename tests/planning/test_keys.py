@@ -415,3 +415,131 @@ QueryPlan {
             ]
         }
     )
+
+
+async def test_key_not_available_locally_is_fetched_through_another_key(gw: KitGateway) -> None:
+    # pricing knows Item only by (sku, region); stock only by id: catalog bridges the two.
+    plan, body = await gw.run("{ cheapest { price inStock } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "pricing") {
+      {
+        cheapest {
+          price
+          __typename
+          sku
+          region
+        }
+      }
+    },
+    Flatten(path: "cheapest") {
+      Fetch(service: "catalog") {
+        {
+          ... on Item {
+            __typename
+            sku
+            region
+          }
+        } =>
+        {
+          ... on Item {
+            id
+          }
+        }
+      },
+    },
+    Flatten(path: "cheapest") {
+      Fetch(service: "stock") {
+        {
+          ... on Item {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Item {
+            inStock
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot({"data": {"cheapest": {"price": 30, "inStock": 4}}})
+    assert gw["stock"].requests[0].variables == snapshot(
+        {"representations": [{"__typename": "Item", "id": "i1"}]}
+    )
+
+
+async def test_entity_reachable_only_through_another_entity_key(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ widgets { label z } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "wa") {
+      {
+        widgets {
+          label
+          __typename
+          x
+        }
+      }
+    },
+    Flatten(path: "widgets.@") {
+      Fetch(service: "wb") {
+        {
+          ... on Widget {
+            __typename
+            x
+          }
+        } =>
+        {
+          ... on Widget {
+            y
+          }
+        }
+      },
+    },
+    Flatten(path: "widgets.@") {
+      Fetch(service: "wc") {
+        {
+          ... on Widget {
+            __typename
+            y
+          }
+        } =>
+        {
+          ... on Widget {
+            z
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "widgets": [{"label": "first", "z": "zed one"}, {"label": "second", "z": "zed two"}]
+            }
+        }
+    )
+    assert [r.variables for r in gw["wb"].requests + gw["wc"].requests] == snapshot(
+        [
+            {
+                "representations": [
+                    {"__typename": "Widget", "x": "x1"},
+                    {"__typename": "Widget", "x": "x2"},
+                ]
+            },
+            {
+                "representations": [
+                    {"__typename": "Widget", "y": "y1"},
+                    {"__typename": "Widget", "y": "y2"},
+                ]
+            },
+        ]
+    )

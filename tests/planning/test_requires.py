@@ -494,3 +494,85 @@ QueryPlan {
             ]
         }
     )
+
+
+async def test_two_fields_require_one_field_with_different_arguments(gw: KitGateway) -> None:
+    # Each requirement must reach inventory with its own value of amount(currency:).
+    plan, body = await gw.run("{ products { eurLabel usdLabel } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        products {
+          __typename
+          upc
+          amount(currency: "EUR")
+          _gw_amount: amount(currency: "USD")
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "products.@") {
+        Fetch(service: "inventory") {
+          {
+            ... on Product {
+              __typename
+              upc
+              amount
+            }
+          } =>
+          {
+            ... on Product {
+              eurLabel
+            }
+          }
+        },
+      },
+      Flatten(path: "products.@") {
+        Fetch(service: "inventory") {
+          {
+            ... on Product {
+              __typename
+              upc
+              amount
+            }
+          } =>
+          {
+            ... on Product {
+              usdLabel
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "products": [
+                    {"eurLabel": "EUR 449.5", "usdLabel": "USD 539.4"},
+                    {"eurLabel": "EUR 649.5", "usdLabel": "USD 779.4"},
+                ]
+            }
+        }
+    )
+    # The two fetches run in parallel: compare in a fixed order.
+    assert sorted((r.variables for r in gw["inventory"].requests), key=repr) == snapshot(
+        [
+            {
+                "representations": [
+                    {"__typename": "Product", "upc": "1", "amount": 449.5},
+                    {"__typename": "Product", "upc": "2", "amount": 649.5},
+                ]
+            },
+            {
+                "representations": [
+                    {"__typename": "Product", "upc": "1", "amount": 539.4},
+                    {"__typename": "Product", "upc": "2", "amount": 779.4},
+                ]
+            },
+        ]
+    )
