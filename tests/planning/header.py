@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """The fixed preamble of a supergraph, exactly as ``rover supergraph compose`` prints it.
 
 Every fixture's types are written by hand; only this boilerplate (schema ``@link``s,

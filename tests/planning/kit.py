@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """A kit of tiny, real Federation 2 subgraphs for planner tests.
 
 ``KitSubgraph(name, sdl, data, resolvers)`` turns a subgraph's SDL (Federation 2 form:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """Subgraph failures: down, slow beyond its timeout, answering errors, malformed JSON,
 JSON that is not a GraphQL response, HTTP 500, null for a non-null field. Every time:
 partial data, errors naming the service (SUBGRAPH_FETCH_FAILED when no GraphQL response
@@ -14,7 +15,7 @@ import pytest
 from inline_snapshot import snapshot
 
 from gateway.config import SubgraphConfig
-from tests.planning.kit import KitGateway, kit_gateway, raw_app
+from tests.planning.kit import kit_gateway, raw_app
 from tests.planning.test_errors import SUPERGRAPH, make_subgraphs
 from tests.servers import bound_socket
 

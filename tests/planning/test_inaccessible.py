@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """`@inaccessible`: types, fields, arguments and enum values exist for planning (a hidden
 field may even be the key) but not in the client's schema: asking for them is a validation
 error, and introspection does not show them."""

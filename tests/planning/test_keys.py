@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """Keys: compound (`sku region`), several keys per type, nested (`id org { id }`), and an
 entity reachable only through another subgraph's key (A keys x, B keys x and y, C only y)."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """Operation features: aliases (the same field with different arguments), variables (each
 fetch gets only those it uses), named and inline fragments, `@skip`/`@include` with
 literals and variables, nested lists, `__typename`."""

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """`@override`: a field moved to another subgraph is resolved there; progressive override
 (`overrideLabel`) only applies when its label is enabled in the engine's configuration;
 an override from a subgraph that does not exist changes nothing."""

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """`@requires`: required fields (simple, with arguments, nested selections) fetched before
 the dependent fetch and sent in its representations; `@external` fields are never
 resolved by the subgraph that marks them external."""
