@@ -89,12 +89,7 @@ class GraphQLEndpoint:
                 headers={"Allow": "GET, POST"},
             )
             return self._respond(error_body(error), error.status, APPLICATION_JSON, error.headers)
-        if (
-            request.method == "GET"
-            and self.graphiql is not None
-            and prefers_html(accept)
-            and b"query=" not in request.scope["query_string"]
-        ):
+        if request.method == "GET" and self.graphiql is not None and _wants_ide(request):
             return self.graphiql(request)
         media_type = choose_response_type(accept)
         try:
@@ -167,6 +162,12 @@ class GraphQLEndpoint:
             headers=all_headers,
             media_type=f"{media_type}; charset=utf-8",
         )
+
+
+def _wants_ide(request: Request) -> bool:
+    """A browser opening the endpoint: HTML preferred, and no operation to run."""
+    names = {name for name, _ in request.query_params.multi_items()}
+    return prefers_html(request.headers.get("accept")) and not names & {"query", "extensions"}
 
 
 def _headers(request: Request) -> dict[str, str]:

@@ -93,3 +93,13 @@ async def test_graphiql_can_be_forced_on_in_production(hello_url: str, tmp_path:
             page = await client.get("/graphql", headers={"accept": BROWSER_ACCEPT})
             assert page.status_code == 200
             assert "GraphiQL.createFetcher" in page.text
+
+
+async def test_browser_get_with_a_persisted_query_runs_it(client: httpx.AsyncClient) -> None:
+    # No `query`, but `extensions`: an operation (APQ by hash), not a visit to the IDE.
+    extensions = '{"persistedQuery": {"version": 1, "sha256Hash": "00"}}'
+    response = await client.get(
+        "/graphql", params={"extensions": extensions}, headers={"accept": BROWSER_ACCEPT}
+    )
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["errors"]
