@@ -7,7 +7,9 @@ The pipeline uses, in order:
 2. ``validate(schema, document, [*specified_rules, *limit_rules(config)])`` then
    ``split_warnings(errors)``; limit errors carry their own ``extensions.code``;
 3. ``check_cost(config.cost, schema, document, operation_name, variables)`` after a
-   successful validation (it needs the variables, so it is not a validation rule).
+   successful validation (it needs the variables, so it is not a validation rule);
+4. ``limits_extensions(warnings, cost_report, expose_cost=cost_requested(...))`` merged
+   into the response's ``extensions``.
 """
 
 from gateway.limits.config import CostConfig, Limit, LimitsConfig
@@ -20,6 +22,7 @@ from gateway.limits.errors import (
     ParserTokenLimit,
     SlicingArgumentRequired,
 )
+from gateway.limits.extensions import cost_requested, limits_extensions
 from gateway.limits.metrics import OperationMetrics, measure_document
 from gateway.limits.parser import parse_with_limits
 from gateway.limits.rule import LimitWarning, split_warnings
@@ -39,8 +42,10 @@ __all__ = [
     "ParserTokenLimit",
     "SlicingArgumentRequired",
     "check_cost",
+    "cost_requested",
     "estimate_cost",
     "limit_rules",
+    "limits_extensions",
     "measure_document",
     "parse_with_limits",
     "split_warnings",

@@ -107,3 +107,33 @@ async def test_persisted_operations_are_held_to_the_limits(tmp_path: Path) -> No
         )
         assert response.status_code == 400
         assert code(response.json()) == ("MAX_DEPTH_LIMIT", 32, 40)
+
+
+async def test_warn_only_limits_answer_and_say_so() -> None:
+    limits = {"depth": {"max": 3, "warn_only": True}, "cost": {"max": 10, "warn_only": True}}
+    query = '{ course(id: "crs_0001") { modules { lessons { title } } } }'
+    async with (
+        running_platform({"mode": "apq"}, **limits) as platform,
+        httpx.AsyncClient() as client,
+    ):
+        response = await client.post(platform.url, json={"query": query}, headers=HEADERS)
+        assert response.status_code == 200
+        payload = response.json()
+        assert payload["data"]["course"]["modules"]
+        warnings = payload["extensions"]["limitWarnings"]
+        assert [(w["code"], w["limit"], w["measured"]) for w in warnings] == [
+            ("MAX_DEPTH_LIMIT", 3, 4),
+            ("COST_ESTIMATED_TOO_EXPENSIVE", 10, 1 + 8 * (1 + 10 * 1)),
+        ]
+        assert "cost" not in payload["extensions"]
+
+
+async def test_the_estimated_cost_when_asked() -> None:
+    query = "{ courses(first: 4) { nodes { id } } }"
+    async with running_platform({"mode": "apq"}) as platform, httpx.AsyncClient() as client:
+        asked = await client.post(
+            platform.url, json={"query": query}, headers={**HEADERS, "x-gateway-cost": "1"}
+        )
+        assert asked.json()["extensions"] == {"cost": {"estimated": 5 + 4, "max": 10_000}}
+        plain = await client.post(platform.url, json={"query": query}, headers=HEADERS)
+        assert "extensions" not in plain.json()
