@@ -14,8 +14,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.http.conftest import gateway_server
 from tests.http.hello_subgraph import hello_app, supergraph_for
+from tests.http.support import gateway_server
 from tests.servers import ThreadedServer
 
 HERE = Path(__file__).parent

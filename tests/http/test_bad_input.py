@@ -11,8 +11,8 @@ import httpx
 import orjson
 import pytest
 
-from tests.http.conftest import gateway_server
 from tests.http.hello_subgraph import supergraph_for
+from tests.http.support import gateway_server
 
 GQL = "application/graphql-response+json"
 JSON = "application/json"

@@ -7,8 +7,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.http.conftest import gateway_server
 from tests.http.hello_subgraph import Concurrency, hello_app, supergraph_for
+from tests.http.support import gateway_server
 from tests.servers import ThreadedServer
 
 GQL = "application/graphql-response+json"
