@@ -1,0 +1,121 @@
+"""Entities in nullable positions: null list items and nested lists around entities,
+the same entity at several places (one representation), a null key (never sent)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from inline_snapshot import snapshot
+
+from tests.planning.header import supergraph
+from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway, subgraph_error
+
+SUPERGRAPH = supergraph(
+    ["a", "b"],
+    """
+type Query @join__type(graph: A) @join__type(graph: B) {
+  things: [Thing] @join__field(graph: A)
+  grid: [[Thing]] @join__field(graph: A)
+}
+type Thing @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
+  id: ID
+  name: String @join__field(graph: A)
+  extra: String @join__field(graph: B)
+  strict: String! @join__field(graph: B)
+}
+""",
+)
+
+
+def make_subgraphs() -> list[KitSubgraph]:
+    a = KitSubgraph(
+        "a",
+        """type Query { things: [Thing] grid: [[Thing]] }
+      type Thing @key(fields: "id") { id: ID name: String }""",
+        {
+            "Thing": [
+                {"id": "1", "name": "one"},
+                {"id": None, "name": "nokey"},
+                {"id": "3", "name": "three"},
+            ]
+        },
+        {
+            "Query.things": lambda _s, _i: [*a.rows("Thing"), None],
+            "Query.grid": lambda _s, _i: [[a.rows("Thing")[0], None], None, [a.rows("Thing")[0]]],
+        },
+    )
+
+    def extra(s: dict[str, Any], _i: object) -> Any:
+        if s["id"] == "1":
+            return subgraph_error("no extra", "E1")
+        return "x" + s["id"]
+
+    b = KitSubgraph(
+        "b",
+        """type Thing @key(fields: "id") { id: ID extra: String strict: String }""",
+        {"Thing": [{"id": "1", "strict": None}, {"id": "3", "strict": "s3"}]},
+        {"Thing.extra": extra},
+    )
+    return [a, b]
+
+
+@pytest.fixture
+async def gw() -> AsyncIterator[KitGateway]:
+    async with kit_gateway(SUPERGRAPH, *make_subgraphs()) as gateway:
+        yield gateway
+
+
+async def test_null_items_in_nested_lists_around_entities(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ grid { id strict } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        grid {
+          id
+          __typename
+        }
+      }
+    },
+    Flatten(path: "grid.@.@") {
+      Fetch(service: "b") {
+        {
+          ... on Thing {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Thing {
+            strict
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    # Thing 1 appears twice: one representation, and both places get the non-null error.
+    assert body == snapshot(
+        {
+            "data": {"grid": [[None, None], None, [None]]},
+            "errors": [
+                {
+                    "message": "Cannot return null for non-nullable field Thing.strict.",
+                    "path": ["grid", 0, 0, "strict"],
+                    "extensions": {"code": "NON_NULL_FIELD_IS_NULL"},
+                },
+                {
+                    "message": "Cannot return null for non-nullable field Thing.strict.",
+                    "path": ["grid", 2, 0, "strict"],
+                    "extensions": {"code": "NON_NULL_FIELD_IS_NULL"},
+                },
+            ],
+        }
+    )
+    assert gw["b"].requests[0].variables == snapshot(
+        {"representations": [{"__typename": "Thing", "id": "1"}]}
+    )
