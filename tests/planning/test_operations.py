@@ -677,3 +677,158 @@ QueryPlan {
 """)
     assert body == snapshot({"data": {"__typename": "Query", "t": "Query"}})
     assert gw.sent() == {}
+
+
+async def test_include_variable_with_a_default_value(gw: KitGateway) -> None:
+    query = "query($r: Boolean = true) { products { name reviews @include(if: $r) { stars } } }"
+    plan, body = await gw.run(query)
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        products {
+          name
+          __typename
+          upc
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            reviews {
+              stars
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "products": [
+                    {"name": "Table", "reviews": [{"stars": 5}, {"stars": 2}]},
+                    {"name": "Couch", "reviews": [{"stars": 4}]},
+                ]
+            }
+        }
+    )
+
+
+async def test_variable_used_only_in_a_skipped_field_is_not_sent(gw: KitGateway) -> None:
+    query = """query($m: Int, $r: Boolean!) {
+      products { name reviews(minStars: $m) @include(if: $r) { stars } }
+    }"""
+    plan, body = await gw.run(query, {"m": 3, "r": False})
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "products") {
+    {
+      products {
+        name
+      }
+    }
+  },
+}\
+""")
+    assert body == snapshot({"data": {"products": [{"name": "Table"}, {"name": "Couch"}]}})
+    assert [(r.query, r.variables) for r in gw["products"].requests] == snapshot(
+        [("query{products {name}}", {})]
+    )
+
+
+async def test_one_variable_in_two_entity_fetches(gw: KitGateway) -> None:
+    plan, body = await gw.run(
+        """query($m: Int) {
+          a: products { reviews(minStars: $m) { body } }
+          b: product(upc: "1") { t: __typename reviews(minStars: $m) { __typename stars } }
+        }""",
+        {"m": 5},
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        a: products {
+          __typename
+          upc
+        }
+        b: product(upc: "1") {
+          t: __typename
+          __typename
+          upc
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "a.@") {
+        Fetch(service: "reviews") {
+          {
+            ... on Product {
+              __typename
+              upc
+            }
+          } =>
+          {
+            ... on Product {
+              reviews(minStars: $m) {
+                body
+              }
+            }
+          }
+        },
+      },
+      Flatten(path: "b") {
+        Fetch(service: "reviews") {
+          {
+            ... on Product {
+              __typename
+              upc
+            }
+          } =>
+          {
+            ... on Product {
+              reviews(minStars: $m) {
+                __typename
+                stars
+              }
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "a": [{"reviews": [{"body": "Great"}]}, {"reviews": []}],
+                "b": {"t": "Product", "reviews": [{"__typename": "Review", "stars": 5}]},
+            }
+        }
+    )
+    assert sorted((r.query, r.variables["m"]) for r in gw["reviews"].requests) == snapshot(
+        [
+            (
+                "query($representations: [_Any!]!, $m: Int){_entities(representations: $representations){...on Product {reviews(minStars: $m) {__typename stars}}}}",
+                5,
+            ),
+            (
+                "query($representations: [_Any!]!, $m: Int){_entities(representations: $representations){...on Product {reviews(minStars: $m) {body}}}}",
+                5,
+            ),
+        ]
+    )
