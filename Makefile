@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Run the whole system on embedded defaults (SQLite files, in-process broker and stores).
-dev: install seed
+dev: install seed vendor-graphiql
 	$(PY) -m scripts.dev
 
 ## Install and run the whole test suite (subgraphs on SQLite).
