@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -76,23 +77,17 @@ def request_shape(result: dict[str, Any]) -> list[tuple[str, bool, int, list[Any
 
 
 @pytest.fixture(params=["memory", "redis"])
-def redis_url(request: pytest.FixtureRequest) -> str | None:
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """No Redis (in-process APQ store), or the session's throwaway Redis."""
     if request.param == "memory":
         return None
-    url: str = request.getfixturevalue("redis_server")
+    url: str = request.getfixturevalue("redis_url")
     return url
 
 
-@pytest.fixture(scope="module")
-def redis_server() -> Any:
-    from tests.servers import throwaway_redis
-
-    with throwaway_redis() as url:
-        yield url
-
-
-async def test_apq_miss_then_registered_then_hits_over_get(redis_url: str | None) -> None:
-    async with running_platform({"mode": "apq"}, redis_url) as platform:
+async def test_apq_miss_then_registered_then_hits_over_get(store_url: str | None) -> None:
+    persisted = {"mode": "apq", "redis_key_prefix": f"e2e:{uuid.uuid4().hex}:"}  # a fresh store
+    async with running_platform(persisted, store_url) as platform:
         user, course, lesson, other = learner(platform.data)
         profile = {"name": "Profile", "document": MANIFEST_OPS["Profile"].body, "kind": "query"}
         steps = [
@@ -146,10 +141,10 @@ async def test_apq_miss_then_registered_then_hits_over_get(redis_url: str | None
 
 
 async def test_allowlist_runs_every_manifest_operation_and_refuses_adhoc(
-    redis_url: str | None,
+    store_url: str | None,
 ) -> None:
     persisted = {"mode": "allowlist", "manifest": str(MANIFEST)}
-    async with running_platform(persisted, redis_url) as platform:
+    async with running_platform(persisted, store_url) as platform:
         user, course, lesson, other = learner(platform.data)
         adhoc = {"name": "Adhoc", "document": ADHOC, "kind": "query"}
         results = await run_client(platform, [*app_steps(user, course, lesson, other), adhoc], user)
