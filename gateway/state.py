@@ -19,7 +19,7 @@ from gateway.planning.plan import QueryPlan
 from gateway.planning.planner import Planner
 from gateway.supergraph import Supergraph
 
-PlanKey = tuple[str, str | None, tuple[bool, ...]]
+PlanKey = tuple[str, str | None, tuple[bool, ...], str]
 
 
 class SupergraphState:
@@ -34,12 +34,13 @@ class SupergraphState:
         self, document: ValidDocument, operation_name: str | None, variables: dict[str, Any]
     ) -> QueryPlan:
         """The (cached) plan: keyed by the normalized document, the operation name and the
-        values of the variables that decide ``@skip``/``@include``. The supergraph's hash
-        is implied: this cache belongs to this supergraph's state."""
+        values of the variables that decide ``@skip``/``@include``, and the supergraph's
+        hash (the cache also dies with this state on reload; the hash keeps a shared or
+        persisted plan cache honest should one be added)."""
         operation = select_operation(document.operations, operation_name)
         name = operation.name.value if operation.name else None
         conditions = tuple(bool(variables.get(v)) for v in document.conditionals.get(name, ()))
-        key = (document.signature, name, conditions)
+        key = (document.signature, name, conditions, self.supergraph.hash)
         plan = self._plans.get(key)
         if plan is None:
             normalized = normalize(
