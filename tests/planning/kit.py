@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -61,6 +62,8 @@ directive @provides(fields: FieldSet!) on FIELD_DEFINITION
 directive @shareable repeatable on OBJECT | FIELD_DEFINITION
 directive @override(from: String!, label: String) on FIELD_DEFINITION
 directive @interfaceObject on OBJECT
+directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
 directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
 directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
 type _Service { sdl: String }
@@ -228,13 +231,29 @@ def _deep_merge(row: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_FEDERATION_TYPES = {"_Any", "_Entity", "_Service", "FieldSet"}
+
+
+def _without_federation_fields(definition: Any) -> Any:
+    fields = getattr(definition, "fields", None)
+    if not fields or getattr(definition, "name", None) is None:
+        return definition
+    if definition.name.value != "Query":
+        return definition
+    kept = tuple(f for f in fields if f.name.value not in ("_entities", "_service"))
+    return dataclasses.replace(definition, fields=kept)
+
+
 def _build_schema(sdl: str) -> tuple[GraphQLSchema, dict[str, list[list[str]]]]:
     """The subgraph's executable schema (with ``_entities``/``_service``) and its keys."""
     document = parse(sdl)
+    # A printed ``_service { sdl }`` already has the federation additions: drop them, the
+    # kit adds its own (resolved by it).
     definitions = [
-        d
+        _without_federation_fields(d)
         for d in document.definitions
         if not isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)
+        and getattr(getattr(d, "name", None), "value", None) not in _FEDERATION_TYPES
     ]
     keys: dict[str, list[list[str]]] = {}
     entities: list[str] = []
