@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- data rows, operations and plan snapshots are data.
 """The learning platform's own supergraph (``schema/supergraph.graphql``, composed from the
 three subgraphs' SDL in ``schema/``), planned and executed against kit subgraphs serving
 exactly those SDLs with small data: operations spanning users, courses and progress."""
