@@ -70,5 +70,10 @@ class LimitsConfig(_Section):
     root_fields: Limit = Field(default_factory=lambda: Limit(max=20))
     #: Directive applications in an operation, counted at every place a fragment is spread.
     directives: Limit = Field(default_factory=lambda: Limit(max=50))
+    #: Most selections (fields and fragment spreads, inline fragments' contents merged)
+    #: in one selection set. It bounds the work of the spec's field-merging rule, which
+    #: compares the selections of a set pairwise: 2,000 ``avatarUrl(size: N)`` in one set
+    #: fit in the token limit and cost graphql-core seconds.
+    width: Limit = Field(default_factory=lambda: Limit(max=100))
     #: Demand control.
     cost: CostConfig = Field(default_factory=CostConfig)

@@ -12,6 +12,7 @@ dependency order, each exactly once:
     aliases(D)     = own aliases + sum of aliases(spread fragment)     (per spread, so fan-out
     directives(D)  = own directives + sum of directives(spread fragment)   shows as a big number)
     root_fields(D) = own root fields + sum of root_fields(fragment spread at the root)
+    width(D)       = max(own widest selection set, width(spread fragment))
 
 A spread that closes a fragment cycle adds nothing: the spec rule ``NoFragmentCycles``
 reports the cycle, and here it must only not loop forever.
@@ -48,6 +49,9 @@ class OperationMetrics:
     aliases: int
     root_fields: int
     directives: int
+    #: The most selections (fields and fragment spreads; inline fragments' contents
+    #: merged into the set around them) of any one selection set.
+    width: int = 0
 
 
 @dataclass(slots=True)
@@ -59,6 +63,7 @@ class _Summary:
     aliases: int = 0
     root_fields: int = 0
     directives: int = 0
+    width: int = 0
     #: (fragment name, field depth at the spread, spread at the root level)
     spreads: list[tuple[str, int, bool]] = field(default_factory=list)
 
@@ -78,14 +83,19 @@ def _summarize(
     """Walk one definition's selections without recursion (nesting is bounded only by
     the parser's limit, and recursion here would add Python frames per level)."""
     summary = _Summary()
-    # (selection set, parent type, fields above it, still at the root level)
-    stack: list[tuple[SelectionSetNode, GraphQLNamedType | None, int, bool]] = [
-        (selection_set, parent, 0, True)
+    # Selections per merged selection set: an inline fragment's selections count in the
+    # set around it (graphql-core's OverlappingFieldsCanBeMerged compares them together).
+    widths: list[int] = [0]
+    # (selection set, parent type, fields above it, still at the root level, width slot)
+    stack: list[tuple[SelectionSetNode, GraphQLNamedType | None, int, bool, int]] = [
+        (selection_set, parent, 0, True, 0)
     ]
     while stack:
-        selections, parent_type, depth, at_root = stack.pop()
+        selections, parent_type, depth, at_root, slot = stack.pop()
         for selection in selections.selections:
             summary.directives += len(selection.directives or ())
+            if not isinstance(selection, InlineFragmentNode):
+                widths[slot] += 1
             if isinstance(selection, FieldNode):
                 name = selection.name.value
                 parent_name = parent_type.name if parent_type else "?"
@@ -97,13 +107,17 @@ def _summarize(
                     summary.root_fields += 1
                 if selection.selection_set is not None:
                     child = _field_type(parent_type, name)
-                    stack.append((selection.selection_set, child, depth + 1, False))
+                    widths.append(0)
+                    stack.append(
+                        (selection.selection_set, child, depth + 1, False, len(widths) - 1)
+                    )
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = schema.get_type(condition.name.value) if condition else parent_type
-                stack.append((selection.selection_set, inner, depth, at_root))
+                stack.append((selection.selection_set, inner, depth, at_root, slot))
             elif isinstance(selection, FragmentSpreadNode):
                 summary.spreads.append((selection.name.value, depth, at_root))
+    summary.width = max(widths)
     return summary
 
 
@@ -144,6 +158,7 @@ def _combine(summary: _Summary, resolved: dict[str, _Summary], height_cap: int) 
         aliases=summary.aliases,
         root_fields=summary.root_fields,
         directives=summary.directives,
+        width=summary.width,
     )
     for name, depth, at_root in summary.spreads:
         fragment = resolved.get(name)
@@ -158,6 +173,7 @@ def _combine(summary: _Summary, resolved: dict[str, _Summary], height_cap: int) 
             total.coordinates |= fragment.coordinates
         total.aliases += fragment.aliases
         total.directives += fragment.directives
+        total.width = max(total.width, fragment.width)
         if at_root:
             total.root_fields += fragment.root_fields
     return total
@@ -202,6 +218,7 @@ def measure_document(
             aliases=total.aliases,
             root_fields=total.root_fields,
             directives=total.directives,
+            width=total.width,
         )
         result.append((node, metrics))
     return result

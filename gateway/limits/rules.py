@@ -11,6 +11,7 @@ from gateway.limits.directives import MaxDirectivesRule
 from gateway.limits.height import MaxHeightRule
 from gateway.limits.root_fields import MaxRootFieldsRule
 from gateway.limits.rule import AbortOnLimits, LimitRule
+from gateway.limits.width import MaxWidthRule
 
 __all__ = ["limit_rules"]
 
@@ -31,6 +32,7 @@ def limit_rules(config: LimitsConfig) -> list[type[ASTValidationRule]]:
         (MaxAliasesRule, config.aliases),
         (MaxRootFieldsRule, config.root_fields),
         (MaxDirectivesRule, config.directives),
+        (MaxWidthRule, config.width),
     ]
     rules: list[type[ASTValidationRule]] = [
         rule.configured(limit.max, limit.warn_only, height_cap)

@@ -59,6 +59,17 @@ async def test_limits_and_cost_refuse_with_their_codes() -> None:
                 ("COST_ESTIMATED_TOO_EXPENSIVE", 10_000, 5 + 5000 * 41),
             ),
             (
+                "{ me { " + " ".join(f"avatarUrl(size: {i})" for i in range(2000)) + " } }",
+                ("MAX_WIDTH_LIMIT", 100, 2000),
+            ),
+            (
+                "{ me { "
+                + " ".join(f"...F{i}" for i in range(1400))
+                + " } } "
+                + " ".join(f"fragment F{i} on User {{ id }}" for i in range(1400)),
+                ("MAX_WIDTH_LIMIT", 100, 1400),
+            ),
+            (
                 "{ " + " ".join(f"a{i}: __typename" for i in range(6_000)) + " }",
                 ("PARSER_TOKEN_LIMIT", 15_000, 15_001),
             ),

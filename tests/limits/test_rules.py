@@ -19,7 +19,7 @@ def test_defaults_accept_an_ordinary_operation() -> None:
 def test_no_limits_set_means_no_rules() -> None:
     off = {"max": None}
     config = LimitsConfig.model_validate(
-        {k: off for k in ("depth", "height", "aliases", "root_fields", "directives")}
+        {k: off for k in ("depth", "height", "aliases", "root_fields", "directives", "width")}
     )
     assert limit_rules(config) == []
 
@@ -32,6 +32,7 @@ def test_rules_are_configured_subclasses_ending_with_the_abort_rule() -> None:
         "MaxAliasesRule",
         "MaxRootFieldsRule",
         "MaxDirectivesRule",
+        "MaxWidthRule",
         "AbortOnLimits",
     ]
     assert rules[-1] is AbortOnLimits

@@ -57,6 +57,11 @@ ADVERSARIAL = [
     "{ me { id } } # " + "x" * 1_000_000,
     "{ courses(first: 2147483647) { nodes { modules { lessons { id } } } } }",
     "{ " + " ".join(f"c{i}: courses(first: 100) {{ nodes {{ id }} }}" for i in range(25)) + " }",
+    "{ me { " + " ".join(f"avatarUrl(size: {i})" for i in range(2500)) + " } }",
+    "{ me { "
+    + " ".join(f"...F{i}" for i in range(1400))
+    + " } } "
+    + " ".join(f"fragment F{i} on User {{ id }}" for i in range(1400)),
 ]
 
 
