@@ -25,7 +25,7 @@ import dataclasses
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from graphql import (
     DocumentNode,
@@ -51,6 +51,7 @@ from gateway.request import GraphQLParams, RequestContext
 from tests.servers import running_app
 
 Resolver = Callable[..., Any]
+Info = GraphQLResolveInfo[Any]
 
 _FEDERATION_PRELUDE = """
 scalar FieldSet
@@ -108,7 +109,7 @@ class KitSubgraph:
                     return row
         return None
 
-    def _entities(self, _source: Any, _info: GraphQLResolveInfo, representations: Any) -> Any:
+    def _entities(self, _source: Any, _info: Info, representations: Any) -> Any:
         out = []
         for representation in representations:
             type_name = representation["__typename"]
@@ -117,7 +118,7 @@ class KitSubgraph:
                 # An entity interface: the row may be of any implementation.
                 found = (
                     self.find(t.name, representation)
-                    for t in self.schema.get_possible_types(schema_type)  # type: ignore[arg-type]
+                    for t in self.schema.get_possible_types(schema_type)
                 )
                 row = next((r for r in found if r is not None), None)
                 out.append(
@@ -133,7 +134,7 @@ class KitSubgraph:
             out.append(None if row is None else _deep_merge(row, representation))
         return out
 
-    def _field_resolver(self, source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    def _field_resolver(self, source: Any, info: Info, **args: Any) -> Any:
         custom = self.resolvers.get(f"{info.parent_type.name}.{info.field_name}")
         if custom is not None:
             value = custom(source, info, **args)
@@ -265,7 +266,7 @@ def _build_schema(sdl: str) -> tuple[GraphQLSchema, dict[str, list[list[str]]]]:
         for directive in getattr(definition, "directives", None) or ():
             if directive.name.value != "key":
                 continue
-            fields = next(a.value.value for a in directive.arguments if a.name.value == "fields")  # type: ignore[attr-defined]
+            fields = next(a.value.value for a in directive.arguments if a.name.value == "fields")
             selection = parse_field_set(fields)
             keys.setdefault(name or "", []).append([s.name.value for s in selection.selections])  # type: ignore[attr-defined]
             if isinstance(definition, ObjectTypeDefinitionNode) and name not in entities:
@@ -309,12 +310,15 @@ class KitGateway:
         query: str,
         variables: dict[str, Any] | None = None,
         operation_name: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[str, dict[str, Any]]:
-        """Execute ``query``; returns (plan text, response body without the plan)."""
+        """Execute ``query``; returns (plan text, response body without the plan).
+
+        The plan header is sent unless ``headers`` replaces the request's headers."""
         self.reset()
         outcome = await self.gateway.execute(
             GraphQLParams(query=query, variables=variables, operation_name=operation_name),
-            RequestContext(headers=dict(PLAN_HEADER)),
+            RequestContext(headers=dict(PLAN_HEADER) if headers is None else headers),
         )
         body = dict(outcome.body)
         extensions = dict(body.pop("extensions", {}))
@@ -335,6 +339,7 @@ async def kit_gateway(
     engine: EngineConfig | None = None,
     extra: dict[str, SubgraphConfig] | None = None,
     apps: dict[str, Any] | None = None,
+    mode: Literal["dev", "production"] = "dev",
 ) -> AsyncIterator[KitGateway]:
     """Serve ``subgraphs`` on real sockets; yield a gateway over ``supergraph_sdl``.
 
@@ -356,7 +361,7 @@ async def kit_gateway(
         for name, override in (extra or {}).items():
             url = override.url or configs.get(name, SubgraphConfig()).url
             configs[name] = SubgraphConfig(url=url, timeout_seconds=override.timeout_seconds)
-        config = GatewayConfig(subgraphs=configs, engine=engine or EngineConfig())
+        config = GatewayConfig(mode=mode, subgraphs=configs, engine=engine or EngineConfig())
         gateway = await Gateway.create(config, supergraph_sdl)
         try:
             yield KitGateway(gateway, {s.name: s for s in subgraphs})

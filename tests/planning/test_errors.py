@@ -62,7 +62,7 @@ def _product(_s: object, _i: object, upc: str) -> Any:
     return PRODUCTS_ROWS.get(upc)
 
 
-PRODUCTS_ROWS = {
+PRODUCTS_ROWS: dict[str, dict[str, Any]] = {
     "1": {"upc": "1", "name": "Table"},
     "2": {"upc": "2", "name": None},
     "3": {"upc": "3", "name": "Chair"},

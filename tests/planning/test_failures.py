@@ -61,7 +61,7 @@ async def _entity_failure(
         _, body = await asyncio.wait_for(gw.run(ENTITY_QUERY), 10)
         if release is not None:
             release.set()  # let the slow server answer: uvicorn waits for it to stop
-    return body
+    return dict(body)
 
 
 async def test_subgraph_down_for_an_entity_fetch() -> None:

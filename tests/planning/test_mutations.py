@@ -71,7 +71,11 @@ def make_subgraphs() -> tuple[list[KitSubgraph], list[str]]:
         return row
 
     def place_order(_s: Any, _i: Any, userId: str, item: str) -> dict[str, Any]:
-        row = {"__typename": "Order", "id": f"o{len(orders.data['Order']) + 1}", "item": item}
+        row: dict[str, Any] = {
+            "__typename": "Order",
+            "id": f"o{len(orders.data['Order']) + 1}",
+            "item": item,
+        }
         row["buyer"] = {"id": userId}
         orders.data["Order"].append(row)
         log.append(f"placeOrder {row['id']}")

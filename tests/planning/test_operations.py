@@ -50,7 +50,7 @@ PRODUCT_ROWS = [
     {"upc": "1", "name": "Table", "usd": 100.0, "tags": [["wood", "oak"], ["home"]]},
     {"upc": "2", "name": "Couch", "usd": 300.0, "tags": []},
 ]
-REVIEW_ROWS = {
+REVIEW_ROWS: dict[str, list[dict[str, Any]]] = {
     "1": [{"body": "Great", "stars": 5}, {"body": "Wobbly", "stars": 2}],
     "2": [{"body": "Comfy", "stars": 4}],
 }

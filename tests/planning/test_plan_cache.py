@@ -1,0 +1,85 @@
+"""Plans are data kept in an LRU cache keyed by the normalized operation, the operation name
+and the `@skip`/`@include` variable values; the plan header exposes the plan text in dev
+mode only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.engine_config import EngineConfig
+from gateway.planning.plan import Fetch, Flatten, QueryPlan, Sequence
+from gateway.request import GraphQLParams, RequestContext
+from tests.planning.kit import PLAN_HEADER, KitGateway, kit_gateway
+from tests.planning.test_entities import SUPERGRAPH, make_subgraphs
+
+QUERY = "{ products { name reviews { body } } }"
+
+
+def _plan(
+    gw: KitGateway, query: str, name: str | None = None, variables: dict[str, Any] | None = None
+) -> QueryPlan:
+    state = gw.gateway.state
+    return state.plan(state.documents.get(query), name, variables or {})
+
+
+async def test_plan_is_data() -> None:
+    async with kit_gateway(SUPERGRAPH, *make_subgraphs()) as gw:
+        plan = _plan(gw, QUERY)
+    node = plan.node
+    assert isinstance(node, Sequence)
+    first, second = node.nodes
+    assert isinstance(first, Fetch) and first.subgraph == "products"
+    assert isinstance(second, Flatten) and second.path == ("products", "@")
+    assert second.node.subgraph == "reviews" and second.node.is_entity_fetch
+
+
+async def test_same_operation_in_other_whitespace_hits_the_cache() -> None:
+    async with kit_gateway(SUPERGRAPH, *make_subgraphs()) as gw:
+        first = _plan(gw, QUERY)
+        again = _plan(gw, "query {\n  products {\n    name\n    reviews { body }\n  }\n}")
+    assert again is first
+
+
+async def test_operation_name_and_conditions_are_part_of_the_key() -> None:
+    document = "query A { me { name } } query B { products { name } }"
+    conditional = "query($r: Boolean!) { products { name reviews @include(if: $r) { body } } }"
+    async with kit_gateway(SUPERGRAPH, *make_subgraphs()) as gw:
+        a, b = _plan(gw, document, "A"), _plan(gw, document, "B")
+        with_reviews = _plan(gw, conditional, None, {"r": True})
+        without = _plan(gw, conditional, None, {"r": False})
+        assert _plan(gw, conditional, None, {"r": True}) is with_reviews
+    assert a is not b
+    assert 'Fetch(service: "accounts")' in a.text()
+    assert 'Fetch(service: "products")' in b.text()
+    assert "reviews" in with_reviews.text()
+    assert "reviews" not in without.text()
+
+
+async def test_least_recently_used_plan_is_evicted() -> None:
+    engine = EngineConfig(plan_cache_size=2)
+    async with kit_gateway(SUPERGRAPH, *make_subgraphs(), engine=engine) as gw:
+        me = _plan(gw, "{ me { name } }")
+        products = _plan(gw, "{ products { name } }")
+        assert _plan(gw, "{ me { name } }") is me  # used: now the most recent
+        reviews = _plan(gw, "{ reviews { body } }")  # evicts products, the least recent
+        assert _plan(gw, "{ me { name } }") is me
+        assert _plan(gw, "{ products { name } }") is not products  # planned again
+        assert _plan(gw, "{ reviews { body } }") is not reviews  # evicted by products
+
+
+async def test_plan_header_in_dev_mode_only() -> None:
+    async with kit_gateway(SUPERGRAPH, *make_subgraphs()) as gw:
+        outcome = await gw.gateway.execute(*_request())
+        assert "QueryPlan {" in outcome.body["extensions"]["queryPlan"]
+        plain = await gw.gateway.execute(*_request(headers={}))
+        assert "extensions" not in plain.body
+    async with kit_gateway(SUPERGRAPH, *make_subgraphs(), mode="production") as gw:
+        production = await gw.gateway.execute(*_request())
+    assert "extensions" not in production.body
+    assert production.body["data"] == plain.body["data"] == {"me": {"name": "Ada Lovelace"}}
+
+
+def _request(headers: dict[str, str] | None = None) -> tuple[GraphQLParams, RequestContext]:
+    return GraphQLParams(query="{ me { name } }"), RequestContext(
+        headers=dict(PLAN_HEADER) if headers is None else headers
+    )
