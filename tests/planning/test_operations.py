@@ -5,6 +5,7 @@ literals and variables, nested lists, `__typename`."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -832,3 +833,29 @@ QueryPlan {
             ),
         ]
     )
+
+
+async def test_response_keeps_the_client_field_order(gw: KitGateway) -> None:
+    # The entity fetch's fields arrive after the root fetch's, the key is fetched too:
+    # the client still gets exactly its fields, in its order (compared as JSON text).
+    _, body = await gw.run("{ products { reviews { stars body } n: name upc tags } }")
+    assert json.dumps(body) == snapshot(
+        '{"data": {"products": [{"reviews": [{"stars": 5, "body": "Great"}, {"stars": 2, "body": "Wobbly"}], "n": "Table", "upc": "1", "tags": [["wood", "oak"], ["home"]]}, {"reviews": [{"stars": 4, "body": "Comfy"}], "n": "Couch", "upc": "2", "tags": []}]}}'
+    )
+
+
+async def test_introspection_and_typename_with_conditions(gw: KitGateway) -> None:
+    plan, body = await gw.run(
+        """query($s: Boolean!, $n: String!) {
+          __type(name: $n) @include(if: $s) { name }
+          x: __typename @skip(if: $s)
+          s: __schema @skip(if: $s) { queryType { name } }
+        }""",
+        {"s": False, "n": "Review"},
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+}\
+""")
+    assert body == snapshot({"data": {"x": "Query", "s": {"queryType": {"name": "Query"}}}})
+    assert gw.sent() == {}
