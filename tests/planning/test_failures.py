@@ -270,3 +270,20 @@ async def test_partial_data_from_the_healthy_subgraph_in_parallel(
             ],
         }
     )
+
+
+async def test_entities_answer_with_a_wrongly_typed_value() -> None:
+    payload = {"data": {"_entities": [{"reviews": "not a list"}]}}
+    body = await _entity_failure(raw_app(json.dumps(payload).encode()))
+    assert body == snapshot(
+        {
+            "data": {"product": {"name": "Table", "reviews": None}},
+            "errors": [
+                {
+                    "message": "Invalid value for Product.reviews: expected a list.",
+                    "path": ["product", "reviews"],
+                    "extensions": {"code": "INVALID_SUBGRAPH_RESPONSE"},
+                }
+            ],
+        }
+    )
