@@ -1,6 +1,7 @@
 # ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
-"""A chain of requirements: billing's tax requires shipping, which inventory computes from
-price, which products owns: three fetches in order, each sending what the next needs."""
+"""Requirements from several places. A chain: billing's tax requires shipping, which inventory computes from
+price, which products owns: three fetches in order, each sending what the next needs. And a field requiring fields of
+two other subgraphs."""
 
 from __future__ import annotations
 
@@ -133,5 +134,130 @@ QueryPlan {
                     {"__typename": "Product", "upc": "2", "shipping": 20},
                 ]
             },
+        ]
+    )
+
+
+TWO_SOURCES = supergraph(
+    ["products", "shipping", "weights"],
+    """
+type Product @join__type(graph: PRODUCTS, key: "upc") @join__type(graph: SHIPPING, key: "upc") @join__type(graph: WEIGHTS, key: "upc") {
+  upc: String!
+  name: String! @join__field(graph: PRODUCTS)
+  price: Int! @join__field(graph: PRODUCTS) @join__field(graph: SHIPPING, external: true)
+  weight: Int! @join__field(graph: WEIGHTS) @join__field(graph: SHIPPING, external: true)
+  estimate: Int! @join__field(graph: SHIPPING, requires: "price weight")
+  heavy: Boolean! @join__field(graph: WEIGHTS)
+}
+type Query @join__type(graph: PRODUCTS) @join__type(graph: SHIPPING) @join__type(graph: WEIGHTS) {
+  products: [Product!]! @join__field(graph: PRODUCTS)
+}
+""",
+)
+
+
+def make_two_sources() -> list[KitSubgraph]:
+    p = KitSubgraph(
+        "products",
+        'type Query { products: [Product!]! } type Product @key(fields: "upc") { upc: String! name: String! price: Int! }',
+        {
+            "Product": [
+                {"upc": "1", "name": "A", "price": 100},
+                {"upc": "2", "name": "B", "price": 200},
+            ]
+        },
+        {"Query.products": lambda s, _i: p.rows("Product")},
+    )
+    w = KitSubgraph(
+        "weights",
+        'type Product @key(fields: "upc") { upc: String! weight: Int! heavy: Boolean! }',
+        {
+            "Product": [
+                {"upc": "1", "weight": 5, "heavy": False},
+                {"upc": "2", "weight": 50, "heavy": True},
+            ]
+        },
+    )
+    ship = KitSubgraph(
+        "shipping",
+        'type Product @key(fields: "upc") { upc: String! price: Int! @external weight: Int! @external estimate: Int! @requires(fields: "price weight") }',
+        {},
+        {"Product.estimate": lambda s, _i: s["price"] + s["weight"]},
+    )
+    return [p, ship, w]
+
+
+async def test_requirements_from_two_subgraphs() -> None:
+    # estimate (shipping) requires price (products) and weight (weights): shipping waits
+    # for both; weights also answers the client's heavy in the same fetch.
+    async with kit_gateway(TWO_SOURCES, *make_two_sources()) as gw:
+        plan, body = await gw.run("{ products { name estimate heavy } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        products {
+          name
+          __typename
+          upc
+          price
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "weights") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            weight
+            heavy
+          }
+        }
+      },
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "shipping") {
+        {
+          ... on Product {
+            __typename
+            upc
+            price
+            weight
+          }
+        } =>
+        {
+          ... on Product {
+            estimate
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "products": [
+                    {"name": "A", "estimate": 105, "heavy": False},
+                    {"name": "B", "estimate": 250, "heavy": True},
+                ]
+            }
+        }
+    )
+    assert [r.variables for r in gw["shipping"].requests] == snapshot(
+        [
+            {
+                "representations": [
+                    {"__typename": "Product", "upc": "1", "price": 100, "weight": 5},
+                    {"__typename": "Product", "upc": "2", "price": 200, "weight": 50},
+                ]
+            }
         ]
     )
