@@ -1,5 +1,5 @@
 # ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
-"""`@inaccessible`: types, fields, arguments and enum values exist for planning (a hidden
+"""`@inaccessible` and `@tag`: types, fields, arguments and enum values exist for planning (a hidden
 field may even be the key) but not in the client's schema: asking for them is a validation
 error, and introspection does not show them."""
 
@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from inline_snapshot import snapshot
 
-from tests.planning.header import INACCESSIBLE_LINK, supergraph
+from tests.planning.header import INACCESSIBLE_LINK, TAG_LINK, supergraph
 from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway
 
 SUPERGRAPH = supergraph(
@@ -21,7 +21,7 @@ type Product
   @join__type(graph: REVIEWS, key: "sku")
 {
   sku: String! @inaccessible
-  name: String! @join__field(graph: PRODUCTS)
+  name: String! @join__field(graph: PRODUCTS) @tag(name: "public")
   size: Size! @join__field(graph: PRODUCTS)
   internalCode: String! @join__field(graph: PRODUCTS) @inaccessible
   reviews: [Review!]! @join__field(graph: REVIEWS)
@@ -56,7 +56,7 @@ enum Size
   XL @join__enumValue(graph: PRODUCTS) @inaccessible
 }
 """,
-    extra_links=INACCESSIBLE_LINK,
+    extra_links=INACCESSIBLE_LINK + TAG_LINK,
 )
 
 FED = (
@@ -225,3 +225,9 @@ QueryPlan {
 }\
 """)
     assert body == snapshot({"data": {"products": [{"name": "Hoodie", "size": "M"}]}})
+
+
+async def test_spec_directives_are_not_in_the_api_schema(gw: KitGateway) -> None:
+    _, body = await gw.run("{ __schema { directives { name } } }")
+    names = sorted(d["name"] for d in body["data"]["__schema"]["directives"])
+    assert names == snapshot(["deprecated", "include", "oneOf", "skip", "specifiedBy"])
