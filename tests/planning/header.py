@@ -3,8 +3,8 @@
 
 Every fixture's types are written by hand; only this boilerplate (schema ``@link``s,
 directive definitions, ``join__Graph``) is shared. ``join/v0.3`` is what composition
-writes without progressive override; ``join/v0.5`` adds ``overrideLabel`` (and
-``contextArguments``, unused here).
+writes for Federation 2.0-2.6; ``join/v0.4`` adds ``overrideLabel`` and ``@join__directive``;
+``join/v0.5`` adds ``contextArguments`` (unused here).
 """
 
 from __future__ import annotations
@@ -31,21 +31,34 @@ _JOIN_FIELD_V05 = """directive @join__field(
   contextArguments: [join__ContextArgument!]
 ) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION"""
 
-_V05_EXTRA = """
+_JOIN_FIELD_V04 = """directive @join__field(
+  graph: join__Graph
+  requires: join__FieldSet
+  provides: join__FieldSet
+  type: String
+  external: Boolean
+  override: String
+  usedOverridden: Boolean
+  overrideLabel: String
+) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION"""
+
+_JOIN_DIRECTIVE = """
 directive @join__directive(
   graphs: [join__Graph!]
   name: String!
   args: join__DirectiveArguments
 ) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION
 
+scalar join__DirectiveArguments
+"""
+
+_V05_EXTRA = """
 input join__ContextArgument {
   name: String!
   type: String!
   context: String!
   selection: join__FieldValue!
 }
-
-scalar join__DirectiveArguments
 
 scalar join__FieldValue
 """
@@ -61,8 +74,8 @@ def supergraph(graphs: list[str], body: str, version: str = "0.3", extra_links: 
         f'  {name.upper()} @join__graph(name: "{name}", url: "http://{name}.invalid/graphql")'
         for name in graphs
     )
-    join_field = _JOIN_FIELD_V05 if version == "0.5" else _JOIN_FIELD_V03
-    v05 = _V05_EXTRA if version == "0.5" else ""
+    join_field = {"0.3": _JOIN_FIELD_V03, "0.4": _JOIN_FIELD_V04, "0.5": _JOIN_FIELD_V05}[version]
+    v05 = (_JOIN_DIRECTIVE if version != "0.3" else "") + (_V05_EXTRA if version == "0.5" else "")
     return f"""schema
   @link(url: "https://specs.apollo.dev/link/v1.0")
   @link(url: "https://specs.apollo.dev/join/v{version}", for: EXECUTION){extra_links}

@@ -45,6 +45,7 @@ type Review
   body: String!
 }
 """,
+    version="0.4",
 )
 
 
