@@ -12,12 +12,16 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from inline_snapshot import snapshot
 
 from gateway.config import SubgraphConfig
 from tests.planning.kit import kit_gateway, raw_app
 from tests.planning.test_errors import SUPERGRAPH, make_subgraphs
 from tests.servers import bound_socket
+
+#: One event loop per module: the module-scoped kit servers and gateway live in it.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 ENTITY_QUERY = '{ product(upc: "1") { name reviews { body } } }'
 
@@ -41,7 +45,7 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/graphql"
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def release() -> AsyncIterator[asyncio.Event]:
     """Set at teardown so a deliberately slow server can finish (and shut down fast)."""
     event = asyncio.Event()

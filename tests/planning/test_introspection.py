@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 from inline_snapshot import snapshot
 
 from tests.planning.kit import KitGateway, kit_gateway
 from tests.planning.test_mutations import SUPERGRAPH, make_subgraphs
 
+#: One event loop per module: the module-scoped kit servers and gateway live in it.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-@pytest.fixture
+
+@pytest_asyncio.fixture(loop_scope="module")
 async def gw() -> AsyncIterator[KitGateway]:
     subgraphs, _ = make_subgraphs()
     async with kit_gateway(SUPERGRAPH, *subgraphs) as gateway:

@@ -8,10 +8,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from inline_snapshot import snapshot
 
 from tests.planning.header import supergraph
 from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway
+
+#: One event loop per module: the module-scoped kit servers and gateway live in it.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SUPERGRAPH = supergraph(
     ["accounts", "orders"],
@@ -114,7 +118,7 @@ def make_subgraphs() -> tuple[list[KitSubgraph], list[str]]:
     return [accounts, orders], log
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def gw_log() -> AsyncIterator[tuple[KitGateway, list[str]]]:
     subgraphs, log = make_subgraphs()
     async with kit_gateway(SUPERGRAPH, *subgraphs) as gateway:

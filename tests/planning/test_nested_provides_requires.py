@@ -9,10 +9,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from inline_snapshot import snapshot
 
 from tests.planning.header import supergraph
 from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway
+
+#: One event loop per module: the module-scoped kit servers and gateway live in it.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SUPERGRAPH = supergraph(
     ["people", "posts"],
@@ -113,7 +117,7 @@ def make_subgraphs() -> list[KitSubgraph]:
     return [people, posts]
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def gw() -> AsyncIterator[KitGateway]:
     async with kit_gateway(SUPERGRAPH, *make_subgraphs()) as gateway:
         yield gateway

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from gateway.engine_config import EngineConfig
 from gateway.planning.plan import Fetch, Flatten, QueryPlan, Sequence
 from gateway.request import GraphQLParams, RequestContext
 from tests.planning.kit import PLAN_HEADER, KitGateway, kit_gateway
 from tests.planning.test_entities import SUPERGRAPH, make_subgraphs
+
+#: One event loop per module: the module-scoped kit servers and gateway live in it.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 QUERY = "{ products { name reviews { body } } }"
 

@@ -10,9 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from inline_snapshot import snapshot
 
 from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway
+
+#: One event loop per module: the module-scoped kit servers and gateway live in it.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schema"
 SUPERGRAPH = (SCHEMA / "supergraph.graphql").read_text(encoding="utf-8")
@@ -182,7 +186,7 @@ def _update_profile(users: KitSubgraph, changes: dict[str, Any]) -> dict[str, An
     return row
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def gw() -> AsyncIterator[KitGateway]:
     async with kit_gateway(SUPERGRAPH, *make_subgraphs()) as gateway:
         yield gateway
