@@ -177,6 +177,7 @@ class Gateway:
             params.variables or {},
             headers,
             self.config.engine.include_subgraph_errors,
+            plan.client_keys,
         )
         await execution.run(plan.node)
         errors.extend(execution.errors)

@@ -18,6 +18,7 @@ import orjson
 
 from gateway.execution.transport import FetchFailed, SubgraphTransport
 from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, Sequence
+from gateway.planning.selection import INTERNAL_ALIAS
 from gateway.types import JSONObject, Path
 
 #: Subgraph error codes that are part of a subgraph's contract with clients: their
@@ -31,6 +32,8 @@ class Execution:
     variables: dict[str, Any]
     headers: dict[str, str]
     include_subgraph_errors: bool = False
+    #: The client's response keys; other keys in subgraph paths are internal aliases.
+    client_keys: frozenset[str] = frozenset()
     data: JSONObject = field(default_factory=dict)
     errors: list[JSONObject] = field(default_factory=list)
 
@@ -113,10 +116,31 @@ class Execution:
                 if isinstance(entity, dict):
                     for obj, _ in targets[index]:
                         merge(obj, entity)
-        for error in _error_list(response):
+        errors = _error_list(response)
+        if not errors and (not isinstance(entities, list) or len(entities) != len(targets)):
             self.errors.append(
-                self._subgraph_error(error, fetch.subgraph, _entity_error_path(error, targets))
+                {
+                    "message": f"Subgraph '{fetch.subgraph}' answered _entities with"
+                    f" {_describe(entities)} for {len(targets)} representations.",
+                    "extensions": {
+                        "code": "INVALID_SUBGRAPH_RESPONSE",
+                        "service": fetch.subgraph,
+                    },
+                }
             )
+        for error in errors:
+            # One representation may stand for the entity at several places: the error
+            # belongs at each of them.
+            for error_path in _entity_error_paths(error, targets):
+                self.errors.append(self._subgraph_error(error, fetch.subgraph, error_path))
+
+    def _client_key(self, segment: Any) -> Any:
+        """Internal aliases never reach the client: name the field instead."""
+        if isinstance(segment, str) and segment not in self.client_keys:
+            match = INTERNAL_ALIAS.match(segment)
+            if match:
+                return match.group(1)
+        return segment
 
     def _subgraph_error(self, error: JSONObject, subgraph: str, path: Path | None) -> JSONObject:
         extensions = error.get("extensions")
@@ -136,9 +160,15 @@ class Execution:
             out = {"message": _REDACTED_MESSAGE}
             out_extensions = {"code": "DOWNSTREAM_SERVICE_ERROR", "service": subgraph}
         if path:
-            out["path"] = path
+            out["path"] = [self._client_key(segment) for segment in path]
         out["extensions"] = out_extensions
         return out
+
+
+def _describe(entities: Any) -> str:
+    if isinstance(entities, list):
+        return f"{len(entities)} entities"
+    return "no list" if entities is None else f"a {type(entities).__name__}, not a list"
 
 
 def _error_list(response: JSONObject) -> list[JSONObject]:
@@ -154,9 +184,9 @@ def _fetch_error(failure: FetchFailed) -> JSONObject:
     return error
 
 
-def _entity_error_path(
+def _entity_error_paths(
     error: JSONObject, targets: list[list[tuple[JSONObject, Path]]]
-) -> Path | None:
+) -> list[Path | None]:
     path = error.get("path")
     if (
         isinstance(path, list)
@@ -165,8 +195,8 @@ def _entity_error_path(
         and isinstance(path[1], int)
         and 0 <= path[1] < len(targets)
     ):
-        return list(targets[path[1]][0][1]) + path[2:]
-    return None
+        return [[*obj_path, *path[2:]] for _, obj_path in targets[path[1]]]
+    return [None]
 
 
 def _objects_at(data: JSONObject, path: tuple[str, ...]) -> list[tuple[JSONObject, Path]]:
@@ -194,9 +224,10 @@ def _representation(
 ) -> JSONObject | None:
     representation: JSONObject = {"__typename": type_name}
     for key_field in fields:
-        if key_field.data_key not in obj:
+        value = obj.get(key_field.data_key, _ABSENT)
+        if value is _ABSENT or (value is None and key_field.required):
+            # Not fetched (a fetch failed), or a null key: no entity to ask about.
             return None
-        value = obj[key_field.data_key]
         if key_field.selection and value is not None:
             value = _nested(value, key_field.selection)
             if value is _ABSENT:
@@ -219,7 +250,9 @@ def _nested(value: Any, fields: tuple[KeyField, ...]) -> Any:
         out["__typename"] = value["__typename"]
     for key_field in fields:
         if key_field.data_key not in value:
-            return _ABSENT
+            # A field under a type condition the object does not match (``pet { ... on
+            # Dog { barks } ... on Cat { lives } }``): not part of its representation.
+            continue
         inner = value[key_field.data_key]
         if key_field.selection and inner is not None:
             inner = _nested(inner, key_field.selection)

@@ -6,7 +6,7 @@ form that planner tests snapshot and developers see in ``extensions.queryPlan``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from gateway.planning.operation import NormalizedOperation
 
@@ -18,6 +18,8 @@ class KeyField:
     name: str
     data_key: str
     selection: tuple[KeyField, ...] | None = None
+    #: A key field: an object whose value is null (or absent) is not sent.
+    required: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,8 @@ class QueryPlan:
     operation: NormalizedOperation
     #: Fields answered by the gateway itself through introspection.
     has_introspection: bool = False
-    cache_hits: int = field(default=0)
+    #: Every response key the client uses: internal aliases are the others.
+    client_keys: frozenset[str] = frozenset()
 
     def text(self) -> str:
         return format_plan(self.node)

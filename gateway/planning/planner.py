@@ -13,6 +13,7 @@ supply the required fields, and adds them to the representation. Fetches are gro
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from graphql import (
@@ -38,7 +39,7 @@ from gateway.planning.plan import (
     QueryPlan,
     Sequence,
 )
-from gateway.planning.selection import SubField, SubSelection
+from gateway.planning.selection import SubField, SubSelection, print_arguments
 
 Path = tuple[str, ...]
 
@@ -57,7 +58,7 @@ class FetchGroup:
     parent: FetchGroup | None
     selection: SubSelection = field(default_factory=SubSelection)
     #: Entity fetches: per entity type, the representation's fields (planned selection).
-    requires: dict[str, list[tuple[NField, SubField]]] = field(default_factory=dict)
+    requires: dict[str, list[tuple[NField, SubField, bool]]] = field(default_factory=dict)
     #: Entity fetches: the ``__typename`` sent for objects of a type, when it differs
     #: (objects of an interface's implementations sent to an ``@interfaceObject``).
     sent_types: dict[str, str] = field(default_factory=dict)
@@ -79,6 +80,7 @@ class _Walk:
         self._ids = itertools.count()
         self._in_progress: set[tuple[int, str, str]] = set()
         self._field_sets = Normalizer(graph.schema, {}, {})
+        self.client_keys = client_keys(operation.root)
 
     def new_group(
         self, subgraph: str, path: Path, entity: bool, parent: FetchGroup | None
@@ -100,19 +102,45 @@ class _Walk:
         path: Path,
         provided: SelectionSetNode | None,
         internal: bool = False,
+        requirements_met: bool = False,
     ) -> tuple[set[FetchGroup], SubField]:
         """Place ``nfield`` (a field of ``type_name`` at ``path``) into the plan.
 
-        Returns the groups that will supply it and the placed field."""
+        ``requirements_met``: we are in the entity fetch whose representations carry the
+        field's ``@requires``. Returns the groups that will supply it and the placed field."""
         subgraph = group.subgraph
+        key = None if internal else nfield.key
         if nfield.name == "__typename":
-            return {group}, target.add_field("__typename", key=None if internal else nfield.key)
-        if self.graph.can_resolve(type_name, nfield.name, subgraph, provided):
+            return {group}, target.add_field("__typename", key=key, client_keys=self.client_keys)
+        resolvable = self.graph.can_resolve(type_name, nfield.name, subgraph, provided)
+        if (
+            resolvable
+            and not requirements_met
+            and self._needs_requirements(type_name, nfield.name, subgraph, provided)
+        ):
+            # Resolvable here, but only with fields this fetch cannot select: fetch them
+            # first, then come back to this subgraph through _entities.
+            child, entity_type = self.jump(
+                group, type_name, nfield.name, path, target, provided, same_subgraph=True
+            )
+            supplied, placed = self.plan_field(
+                child,
+                entity_type,
+                nfield,
+                child.selection.fragment(entity_type),
+                path,
+                None,
+                internal,
+                requirements_met=True,
+            )
+            return supplied | {child}, placed
+        if resolvable:
             placed = target.add_field(
                 nfield.name,
                 nfield.arguments,
-                key=None if internal else nfield.key,
+                key=key,
                 composite=nfield.selection is not None,
+                client_keys=self.client_keys,
             )
             _collect_variables(nfield.arguments, group.variables)
             supplied = {group}
@@ -125,9 +153,24 @@ class _Walk:
             return supplied, placed
         child, entity_type = self.jump(group, type_name, nfield.name, path, target, provided)
         supplied, placed = self.plan_field(
-            child, entity_type, nfield, child.selection.fragment(entity_type), path, None, internal
+            child,
+            entity_type,
+            nfield,
+            child.selection.fragment(entity_type),
+            path,
+            None,
+            internal,
+            requirements_met=True,
         )
         return supplied | {child}, placed
+
+    def _needs_requirements(
+        self, type_name: str, field_name: str, subgraph: str, provided: SelectionSetNode | None
+    ) -> bool:
+        join = self.graph.join_field(type_name, field_name, subgraph)
+        if join is None or not join.requires:
+            return False
+        return not self._key_available(type_name, join.requires, subgraph, provided)
 
     def plan_selection(
         self,
@@ -224,6 +267,7 @@ class _Walk:
         path: Path,
         target: SubSelection,
         provided: SelectionSetNode | None,
+        same_subgraph: bool = False,
     ) -> tuple[FetchGroup, str]:
         """The entity fetch (child of ``group``) that resolves ``type.field``, and the
         entity type to ask it for (an interface, for an ``@interfaceObject``)."""
@@ -233,7 +277,7 @@ class _Walk:
         candidates = [
             (s, type_name)
             for s in self.graph.resolvers(type_name, field_name)
-            if s != group.subgraph
+            if (s == group.subgraph) == same_subgraph
         ]
         if not candidates:
             candidates = [
@@ -264,7 +308,7 @@ class _Walk:
             child.sent_types[type_name] = entity_type
         self._in_progress.add(guard)
         try:
-            self._require(group, child, type_name, key, path, target, provided)
+            self._require(group, child, type_name, key, path, target, provided, is_key=True)
             if requirement:
                 self._require(group, child, type_name, requirement, path, target, provided)
         finally:
@@ -297,9 +341,10 @@ class _Walk:
         path: Path,
         target: SubSelection,
         provided: SelectionSetNode | None,
+        is_key: bool = False,
     ) -> None:
         """Fetch ``field_set`` of ``type_name`` before ``child`` and send it in its
-        representations."""
+        representations (an object whose key is null is not sent)."""
         target.add_field("__typename")
         requirement = self._normalized_field_set(type_name, field_set)
         entries = child.requires.setdefault(type_name, [])
@@ -308,8 +353,8 @@ class _Walk:
                 group, type_name, nfield, target, path, provided, internal=True
             )
             child.depends_on |= supplied - {child}
-            if not any(existing.name == nfield.name for existing, _ in entries):
-                entries.append((nfield, placed))
+            if not any(existing.name == nfield.name for existing, _, _ in entries):
+                entries.append((nfield, placed, is_key))
 
     def _normalized_field_set(self, type_name: str, field_set: str) -> list[NField]:
         schema_type = self.graph.schema.get_type(type_name)
@@ -390,8 +435,29 @@ class _Walk:
         return roots
 
 
-def _conflicting(entries: list[tuple[NField, SubField]], wanted: list[NField]) -> bool:
-    held = {nfield.name: _arguments_text(nfield) for nfield, _ in entries}
+def client_keys(root: NSelection) -> dict[str, set[tuple[str, str]]]:
+    """Every response key the operation uses, with what it selects (name, arguments)."""
+    keys: dict[str, set[tuple[str, str]]] = {}
+    seen: set[int] = set()
+
+    def visit(selection: NSelection) -> None:
+        if id(selection) in seen:
+            return
+        seen.add(id(selection))
+        for fields in selection.by_type.values():
+            for nfield in fields:
+                keys.setdefault(nfield.key, set()).add(
+                    (nfield.name, print_arguments(nfield.arguments))
+                )
+                if nfield.selection is not None:
+                    visit(nfield.selection)
+
+    visit(root)
+    return keys
+
+
+def _conflicting(entries: list[tuple[NField, SubField, bool]], wanted: list[NField]) -> bool:
+    held = {nfield.name: _arguments_text(nfield) for nfield, _, _ in entries}
     return any(
         nfield.name in held and held[nfield.name] != _arguments_text(nfield) for nfield in wanted
     )
@@ -438,7 +504,7 @@ class Planner:
             node: PlanNode | None = _wrap(Sequence, nodes)
         else:
             node = emitter.levels(walk.groups) if walk.groups else None
-        return QueryPlan(node, operation, has_introspection)
+        return QueryPlan(node, operation, has_introspection, frozenset(walk.client_keys))
 
 
 def _subtree(root: FetchGroup, groups: list[FetchGroup]) -> list[FetchGroup]:
@@ -493,7 +559,9 @@ class _Emitter:
             if v in self.variable_definitions
         ]
         name = self.operation.name
-        op_name = f" {name}__{group.subgraph}__{next(self.counter)}" if name else ""
+        # Subgraph names may hold characters a GraphQL name cannot ("product-catalog").
+        subgraph = re.sub(r"\W", "_", group.subgraph)
+        op_name = f" {name}__{subgraph}__{next(self.counter)}" if name else ""
         if not group.entity:
             kind = self.operation.kind
             header = f"{kind}{op_name}" + (f"({', '.join(definitions)})" if definitions else "")
@@ -518,7 +586,9 @@ class _Emitter:
         for type_name, entries in group.requires.items():
             fragment = requires_selection.fragment(type_name)
             fragment.add_field("__typename")
-            keys = tuple(_key_field(nfield, placed, fragment) for nfield, placed in entries)
+            keys = tuple(
+                _key_field(nfield, placed, fragment, is_key) for nfield, placed, is_key in entries
+            )
             requires.append((type_name, group.sent_types.get(type_name, type_name), keys))
         fetch = Fetch(
             group.subgraph,
@@ -531,11 +601,13 @@ class _Emitter:
         return Flatten(group.path, fetch)
 
 
-def _key_field(nfield: NField, placed: SubField, text: SubSelection) -> KeyField:
+def _key_field(
+    nfield: NField, placed: SubField, text: SubSelection, is_key: bool = False
+) -> KeyField:
     """The representation field for a planned requirement (and its readable form)."""
     shown = text.add_field(nfield.name, composite=nfield.selection is not None)
     if nfield.selection is None or placed.selection is None:
-        return KeyField(nfield.name, placed.key)
+        return KeyField(nfield.name, placed.key, required=is_key)
     children: list[KeyField] = []
     for type_name, fields in nfield.selection.by_type.items():
         for inner in fields:
@@ -547,15 +619,14 @@ def _key_field(nfield: NField, placed: SubField, text: SubSelection) -> KeyField
                 continue
             assert shown.selection is not None
             children.append(_key_field(inner, found, shown.selection))
-    return KeyField(nfield.name, placed.key, tuple(children))
+    return KeyField(nfield.name, placed.key, tuple(children), required=is_key)
 
 
 def _find_internal(selection: SubSelection, name: str) -> SubField | None:
-    for candidate in (name, f"_gw_{name}"):
-        found = selection.fields.get(candidate)
-        if found is not None and found.name == name:
-            return found
-    return None
+    found = selection.fields.get(name)
+    if found is not None and found.name == name and not found.arguments:
+        return found
+    return next((f for f in selection.fields.values() if f.name == name and not f.arguments), None)
 
 
 def value_text(value: ValueNode) -> str:

@@ -7,6 +7,9 @@ to the subgraph (compact) and into the plan's readable form (indented).
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from graphql import ArgumentNode, print_ast
@@ -20,7 +23,11 @@ class SubField:
     selection: SubSelection | None = None
 
     def signature(self) -> tuple[str, str]:
-        return self.name, _print_arguments(self.arguments)
+        return self.name, print_arguments(self.arguments)
+
+
+#: Internal aliases look like ``_gw_name`` / ``_gw2_name``: error paths map them back.
+INTERNAL_ALIAS = re.compile(r"^_gw\d*_(.+)$")
 
 
 @dataclass(slots=True, eq=False)
@@ -34,15 +41,15 @@ class SubSelection:
         arguments: tuple[ArgumentNode, ...] = (),
         key: str | None = None,
         composite: bool = False,
+        client_keys: Mapping[str, set[tuple[str, str]]] | None = None,
     ) -> SubField:
         """The field at ``key`` (added if absent). Internal fields ask for ``key=None``:
-        they take the field's own name, or an internal alias when a client alias holds it."""
-        wanted = (name, _print_arguments(arguments))
+        they take the field's own name unless the client uses that response key for
+        something else (``client_keys``: every response key of the operation and what it
+        selects), else an internal alias ``_gw<n>_<name>`` no client key uses."""
+        wanted = (name, print_arguments(arguments))
         if key is None:
-            key = name
-            existing = self.fields.get(key)
-            if existing is not None and existing.signature() != wanted:
-                key = f"_gw_{name}"
+            key = self._internal_key(name, wanted, client_keys or {})
         existing = self.fields.get(key)
         if existing is None:
             existing = SubField(key, name, arguments, SubSelection() if composite else None)
@@ -50,6 +57,19 @@ class SubSelection:
         elif composite and existing.selection is None:
             existing.selection = SubSelection()
         return existing
+
+    def _internal_key(
+        self, name: str, wanted: tuple[str, str], client_keys: Mapping[str, set[tuple[str, str]]]
+    ) -> str:
+        for n in itertools.count():
+            key = name if n == 0 else f"_gw{'' if n == 1 else n}_{name}"
+            uses = client_keys.get(key)
+            if uses is not None and uses != {wanted}:
+                continue
+            existing = self.fields.get(key)
+            if existing is None or existing.signature() == wanted:
+                return key
+        raise AssertionError("unreachable")
 
     def fragment(self, type_name: str) -> SubSelection:
         found = self.fragments.get(type_name)
@@ -94,7 +114,7 @@ class SubSelection:
         return lines
 
 
-def _print_arguments(arguments: tuple[ArgumentNode, ...]) -> str:
+def print_arguments(arguments: tuple[ArgumentNode, ...]) -> str:
     if not arguments:
         return ""
     return "(" + ", ".join(print_ast(a) for a in arguments) + ")"
@@ -102,4 +122,4 @@ def _print_arguments(arguments: tuple[ArgumentNode, ...]) -> str:
 
 def _field_head(sub: SubField) -> str:
     alias = f"{sub.key}: " if sub.key != sub.name else ""
-    return alias + sub.name + _print_arguments(sub.arguments)
+    return alias + sub.name + print_arguments(sub.arguments)
