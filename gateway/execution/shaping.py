@@ -76,6 +76,9 @@ class Shaper:
                 items.append(shaped)
             return items
         if nfield.selection is None:
+            if nfield.enum_values is not None and value not in nfield.enum_values:
+                # e.g. an @inaccessible value: not in the client's schema.
+                return self._invalid(nfield, nullable, path, "a value of its enum")
             return value
         if not isinstance(value, dict):
             return self._invalid(nfield, nullable, path, "an object")

@@ -133,6 +133,11 @@ class SupergraphGraph:
                 result.add(object_type.name)
         return result
 
+    def is_entity(self, type_name: str) -> bool:
+        """True when some subgraph has a resolvable key for the type."""
+        info = self.supergraph.types.get(type_name)
+        return info is not None and any(j.key and j.resolvable for j in info.joins)
+
     def is_interface_object(self, type_name: str, graph: str) -> bool:
         info = self.supergraph.types.get(type_name)
         return info is not None and info.is_interface_object_in(graph)

@@ -19,6 +19,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLField,
     GraphQLList,
     GraphQLNamedType,
@@ -54,6 +55,8 @@ class NField:
     selection: NSelection | None = None
     #: ``__schema``/``__type``: answered by the gateway's own introspection.
     introspection: bool = False
+    #: For enum fields: the values the API schema has (a subgraph may hold more).
+    enum_values: frozenset[str] | None = None
 
     @property
     def list_depth(self) -> int:
@@ -184,6 +187,8 @@ class Normalizer:
         )
         if definition is not None:
             return_type = _named(definition.type)
+            if isinstance(return_type, GraphQLEnumType):
+                normalized.enum_values = frozenset(return_type.values)
             if is_composite_type(return_type):
                 sub_nodes: list[SelectionNode] = []
                 for node in nodes:

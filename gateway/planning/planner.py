@@ -113,6 +113,12 @@ class _Walk:
         if nfield.name == "__typename":
             return {group}, target.add_field("__typename", key=key, client_keys=self.client_keys)
         resolvable = self.graph.can_resolve(type_name, nfield.name, subgraph, provided)
+        if resolvable and self._stuck_below(type_name, nfield, subgraph, provided):
+            # Fields below this one, on value types (no key to come back through), are
+            # out of this subgraph's reach (e.g. past what @provides gave): take the whole
+            # field from a subgraph that resolves it, through the parent entity.
+            others = [s for s in self.graph.resolvers(type_name, nfield.name) if s != subgraph]
+            resolvable = not others
         if (
             resolvable
             and not requirements_met
@@ -163,6 +169,24 @@ class _Walk:
             requirements_met=True,
         )
         return supplied | {child}, placed
+
+    def _stuck_below(
+        self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None
+    ) -> bool:
+        if nfield.selection is None:
+            return False
+        below = self._provided_below(type_name, nfield.name, subgraph, provided)
+        for inner_type, fields in nfield.selection.by_type.items():
+            if self.graph.is_entity(inner_type):
+                continue
+            for inner in fields:
+                if inner.name == "__typename":
+                    continue
+                if not self.graph.can_resolve(inner_type, inner.name, subgraph, below):
+                    return True
+                if self._stuck_below(inner_type, inner, subgraph, below):
+                    return True
+        return False
 
     def _needs_requirements(
         self, type_name: str, field_name: str, subgraph: str, provided: SelectionSetNode | None
