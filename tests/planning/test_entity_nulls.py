@@ -123,3 +123,121 @@ QueryPlan {
     assert gw["b"].requests[0].variables == snapshot(
         {"representations": [{"__typename": "Thing", "id": "1"}]}
     )
+
+
+async def test_entity_with_a_null_key_is_not_sent(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ things { name extra } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        things {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "things.@") {
+      Fetch(service: "b") {
+        {
+          ... on Thing {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Thing {
+            extra
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "things": [
+                    {"name": "one", "extra": None},
+                    {"name": "nokey", "extra": None},
+                    {"name": "three", "extra": "x3"},
+                    None,
+                ]
+            },
+            "errors": [
+                {
+                    "message": "no extra",
+                    "path": ["things", 0, "extra"],
+                    "extensions": {"code": "E1", "service": "b"},
+                }
+            ],
+        }
+    )
+    assert gw["b"].requests[0].variables == snapshot(
+        {
+            "representations": [
+                {"__typename": "Thing", "id": "1"},
+                {"__typename": "Thing", "id": "3"},
+            ]
+        }
+    )
+
+
+async def test_error_of_a_deduplicated_entity_at_every_place(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ grid { name extra } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        grid {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "grid.@.@") {
+      Fetch(service: "b") {
+        {
+          ... on Thing {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Thing {
+            extra
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "grid": [
+                    [{"name": "one", "extra": None}, None],
+                    None,
+                    [{"name": "one", "extra": None}],
+                ]
+            },
+            "errors": [
+                {
+                    "message": "no extra",
+                    "path": ["grid", 0, 0, "extra"],
+                    "extensions": {"code": "E1", "service": "b"},
+                },
+                {
+                    "message": "no extra",
+                    "path": ["grid", 2, 0, "extra"],
+                    "extensions": {"code": "E1", "service": "b"},
+                },
+            ],
+        }
+    )

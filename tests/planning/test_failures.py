@@ -242,9 +242,8 @@ async def test_entities_answer_with_too_few_entities() -> None:
             "data": {"product": None},
             "errors": [
                 {
-                    "message": "Cannot return null for non-nullable field Product.rating.",
-                    "path": ["product", "rating"],
-                    "extensions": {"code": "NON_NULL_FIELD_IS_NULL"},
+                    "message": "Subgraph 'reviews' answered _entities with 0 entities for 1 representations.",
+                    "extensions": {"code": "INVALID_SUBGRAPH_RESPONSE", "service": "reviews"},
                 }
             ],
         }
@@ -287,6 +286,37 @@ async def test_entities_answer_with_a_wrongly_typed_value() -> None:
                     "message": "Invalid value for Product.reviews: expected a list.",
                     "path": ["product", "reviews"],
                     "extensions": {"code": "INVALID_SUBGRAPH_RESPONSE"},
+                }
+            ],
+        }
+    )
+
+
+async def test_entities_answer_that_is_not_a_list() -> None:
+    payload = {"data": {"_entities": {"reviews": []}}}
+    body = await _entity_failure(raw_app(json.dumps(payload).encode()))
+    assert body == snapshot(
+        {
+            "data": {"product": {"name": "Table", "reviews": None}},
+            "errors": [
+                {
+                    "message": "Subgraph 'reviews' answered _entities with a dict, not a list for 1 representations.",
+                    "extensions": {"code": "INVALID_SUBGRAPH_RESPONSE", "service": "reviews"},
+                }
+            ],
+        }
+    )
+
+
+async def test_entities_answer_with_too_few_entities_for_a_nullable_field() -> None:
+    body = await _entity_failure(raw_app(b'{"data": {"_entities": []}}'))
+    assert body == snapshot(
+        {
+            "data": {"product": {"name": "Table", "reviews": None}},
+            "errors": [
+                {
+                    "message": "Subgraph 'reviews' answered _entities with 0 entities for 1 representations.",
+                    "extensions": {"code": "INVALID_SUBGRAPH_RESPONSE", "service": "reviews"},
                 }
             ],
         }

@@ -203,3 +203,148 @@ QueryPlan {
             }
         }
     )
+
+
+async def test_requires_with_type_conditions_on_an_interface(gw: KitGateway) -> None:
+    # A Dog has no lives: each representation carries only its own type's fields.
+    plan, body = await gw.run("{ people { greeting } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "people") {
+      {
+        people {
+          __typename
+          id
+          name
+          pet {
+            __typename
+            ... on Dog {
+              barks
+            }
+            ... on Cat {
+              lives
+            }
+          }
+        }
+      }
+    },
+    Flatten(path: "people.@") {
+      Fetch(service: "posts") {
+        {
+          ... on Person {
+            __typename
+            id
+            name
+            pet {
+              barks
+              lives
+            }
+          }
+        } =>
+        {
+          ... on Person {
+            greeting
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {"data": {"people": [{"greeting": "Ann with True None"}, {"greeting": "Bob with None 9"}]}}
+    )
+    assert gw["posts"].requests[0].variables == snapshot(
+        {
+            "representations": [
+                {
+                    "__typename": "Person",
+                    "id": "p1",
+                    "name": "Ann",
+                    "pet": {"__typename": "Dog", "barks": True},
+                },
+                {
+                    "__typename": "Person",
+                    "id": "p2",
+                    "name": "Bob",
+                    "pet": {"__typename": "Cat", "lives": 9},
+                },
+            ]
+        }
+    )
+
+
+async def test_requires_of_a_field_in_the_subgraph_already_fetching(gw: KitGateway) -> None:
+    # greeting is posts' own field, but posts lacks pet: fetched from people first.
+    plan, body = await gw.run("{ posts { author { greeting } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "posts") {
+      {
+        posts {
+          author {
+            __typename
+            id
+            name
+          }
+        }
+      }
+    },
+    Flatten(path: "posts.@.author") {
+      Fetch(service: "people") {
+        {
+          ... on Person {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Person {
+            pet {
+              __typename
+              ... on Dog {
+                barks
+              }
+              ... on Cat {
+                lives
+              }
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "posts.@.author") {
+      Fetch(service: "posts") {
+        {
+          ... on Person {
+            __typename
+            id
+            name
+            pet {
+              barks
+              lives
+            }
+          }
+        } =>
+        {
+          ... on Person {
+            greeting
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "posts": [
+                    {"author": {"greeting": "Ann with True None"}},
+                    {"author": {"greeting": "Bob with None 9"}},
+                ]
+            }
+        }
+    )

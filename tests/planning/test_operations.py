@@ -863,3 +863,63 @@ QueryPlan {
 """)
     assert body == snapshot({"data": {"x": "Query", "s": {"queryType": {"name": "Query"}}}})
     assert gw.sent() == {}
+
+
+async def test_client_alias_like_the_planner_internal_alias(gw: KitGateway) -> None:
+    # A client alias may look like an internal one: the key must still be the real upc.
+    plan, body = await gw.run("{ products { _gw_upc: name upc: name reviews { body } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        products {
+          _gw_upc: name
+          upc: name
+          __typename
+          _gw2_upc: upc
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            reviews {
+              body
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "products": [
+                    {
+                        "_gw_upc": "Table",
+                        "upc": "Table",
+                        "reviews": [{"body": "Great"}, {"body": "Wobbly"}],
+                    },
+                    {"_gw_upc": "Couch", "upc": "Couch", "reviews": [{"body": "Comfy"}]},
+                ]
+            }
+        }
+    )
+    assert gw["reviews"].requests[0].variables == snapshot(
+        {
+            "representations": [
+                {"__typename": "Product", "upc": "1"},
+                {"__typename": "Product", "upc": "2"},
+            ]
+        }
+    )

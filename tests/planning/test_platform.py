@@ -412,6 +412,108 @@ QueryPlan {
     )
 
 
+async def test_my_enrollments_across_all_three_subgraphs(gw: KitGateway) -> None:
+    # myProgress (progress) requires lessonCount (courses) although the enrollments were
+    # fetched from progress itself.
+    plan, body = await gw.run(
+        "{ me { name enrollments { nodes { course { title myProgress { status } } progress { completedLessons } } } } }"
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "users") {
+      {
+        me {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "me") {
+      Fetch(service: "progress") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            enrollments {
+              nodes {
+                course {
+                  __typename
+                  id
+                }
+                progress {
+                  completedLessons
+                }
+              }
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "me.enrollments.nodes.@.course") {
+      Fetch(service: "courses") {
+        {
+          ... on Course {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Course {
+            title
+            lessonCount
+          }
+        }
+      },
+    },
+    Flatten(path: "me.enrollments.nodes.@.course") {
+      Fetch(service: "progress") {
+        {
+          ... on Course {
+            __typename
+            id
+            lessonCount
+          }
+        } =>
+        {
+          ... on Course {
+            myProgress {
+              status
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "me": {
+                    "name": "Bob",
+                    "enrollments": {
+                        "nodes": [
+                            {
+                                "course": {
+                                    "title": "GraphQL",
+                                    "myProgress": {"status": "IN_PROGRESS"},
+                                },
+                                "progress": {"completedLessons": 2},
+                            }
+                        ]
+                    },
+                }
+            }
+        }
+    )
+
+
 async def test_users_page_with_an_argument_default_and_entities(gw: KitGateway) -> None:
     plan, body = await gw.run(
         "{ users(first: 5) { nodes { name avatarUrl taughtCourses { lessonCount } } } }"

@@ -13,7 +13,7 @@ import pytest_asyncio
 from inline_snapshot import snapshot
 
 from tests.planning.header import supergraph
-from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway
+from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway, subgraph_error
 
 #: One event loop per module: the module-scoped kit servers and gateway live in it.
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -580,4 +580,28 @@ QueryPlan {
                 ]
             },
         ]
+    )
+
+
+async def test_error_on_an_internally_aliased_requirement() -> None:
+    # The required weight is fetched as an internal alias (the client's "weight" is the
+    # name): its error must not show that alias to the client.
+    subgraphs = make_subgraphs()
+    subgraphs[1].resolvers["Product.weight"] = lambda s, _i: (
+        subgraph_error("scale broken", "SCALE") if s["upc"] == "2" else s["weight"]
+    )
+    async with kit_gateway(SUPERGRAPH, *subgraphs) as gw:
+        _, body = await gw.run("{ products { weight: name shippingEstimate } }")
+    # products' own schema has [Product!]!: the subgraph itself nulls the whole list.
+    assert body == snapshot(
+        {
+            "data": None,
+            "errors": [
+                {
+                    "message": "scale broken",
+                    "path": ["products", 1, "weight"],
+                    "extensions": {"code": "SCALE", "service": "products"},
+                }
+            ],
+        }
     )

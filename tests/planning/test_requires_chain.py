@@ -265,3 +265,70 @@ QueryPlan {
             }
         ]
     )
+
+
+async def test_requirement_chain_from_the_requiring_subgraph_root(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ billed { tax name } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "billing") {
+      {
+        billed {
+          __typename
+          upc
+        }
+      }
+    },
+    Flatten(path: "billed.@") {
+      Fetch(service: "products") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            price
+            name
+          }
+        }
+      },
+    },
+    Flatten(path: "billed.@") {
+      Fetch(service: "inventory") {
+        {
+          ... on Product {
+            __typename
+            upc
+            price
+          }
+        } =>
+        {
+          ... on Product {
+            shipping
+          }
+        }
+      },
+    },
+    Flatten(path: "billed.@") {
+      Fetch(service: "billing") {
+        {
+          ... on Product {
+            __typename
+            upc
+            shipping
+          }
+        } =>
+        {
+          ... on Product {
+            tax
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot({"data": {"billed": [{"tax": 40, "name": "B"}]}})
