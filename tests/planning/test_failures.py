@@ -293,7 +293,7 @@ async def test_entities_answer_with_a_wrongly_typed_value() -> None:
 
 
 async def test_entities_answer_that_is_not_a_list() -> None:
-    payload = {"data": {"_entities": {"reviews": []}}}
+    payload: dict[str, object] = {"data": {"_entities": {"reviews": []}}}
     body = await _entity_failure(raw_app(json.dumps(payload).encode()))
     assert body == snapshot(
         {

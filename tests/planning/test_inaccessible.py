@@ -235,3 +235,29 @@ async def test_spec_directives_are_not_in_the_api_schema(gw: KitGateway) -> None
     _, body = await gw.run("{ __schema { directives { name } } }")
     names = sorted(d["name"] for d in body["data"]["__schema"]["directives"])
     assert names == snapshot(["deprecated", "include", "oneOf", "skip", "specifiedBy"])
+
+
+async def test_inaccessible_enum_value_from_a_subgraph_is_nulled() -> None:
+    subgraphs = make_subgraphs()
+    subgraphs[0].data["Product"].append(
+        {"__typename": "Product", "sku": "g-3", "name": "Giant", "size": "XL", "internalCode": "X"}
+    )
+    async with kit_gateway(SUPERGRAPH, *subgraphs) as gw:
+        _, body = await gw.run("{ products { name size } }")
+        _, names_only = await gw.run("{ products { name } }")
+    # size is Size!: the null bubbles through [Product!]! to data.
+    assert body == snapshot(
+        {
+            "data": None,
+            "errors": [
+                {
+                    "message": "Invalid value for Product.size: expected a value of its enum.",
+                    "path": ["products", 2, "size"],
+                    "extensions": {"code": "INVALID_SUBGRAPH_RESPONSE"},
+                }
+            ],
+        }
+    )
+    assert names_only == snapshot(
+        {"data": {"products": [{"name": "Tee"}, {"name": "Hoodie"}, {"name": "Giant"}]}}
+    )

@@ -130,3 +130,30 @@ QueryPlan {
     assert body == snapshot(
         {"data": {"__typename": "Mutation", "createUser": {"__typename": "User"}}}
     )
+
+
+async def test_introspection_through_fragments_at_the_root(gw: KitGateway) -> None:
+    plan, body = await gw.run(
+        """query { ...F ... on Query { t: __type(name: "Order") { name } } }
+        fragment F on Query { __schema { queryType { name } } users { name } }"""
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      users {
+        name
+      }
+    }
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "__schema": {"queryType": {"name": "Query"}},
+                "users": [{"name": "Ada"}],
+                "t": {"name": "Order"},
+            }
+        }
+    )

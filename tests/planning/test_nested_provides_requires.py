@@ -348,3 +348,53 @@ QueryPlan {
             }
         }
     )
+
+
+async def test_value_type_fields_beyond_what_is_provided(gw: KitGateway) -> None:
+    # address is provided with city only: street comes through the author's key.
+    plan, body = await gw.run("{ posts { author { address { city street } age } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "posts") {
+      {
+        posts {
+          author {
+            __typename
+            id
+          }
+        }
+      }
+    },
+    Flatten(path: "posts.@.author") {
+      Fetch(service: "people") {
+        {
+          ... on Person {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Person {
+            address {
+              city
+              street
+            }
+            age
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "posts": [
+                    {"author": {"address": {"city": "Oslo", "street": "Main"}, "age": 30}},
+                    {"author": {"address": {"city": "Rome", "street": "Via"}, "age": 40}},
+                ]
+            }
+        }
+    )
