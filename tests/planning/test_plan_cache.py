@@ -88,3 +88,21 @@ def _request(headers: dict[str, str] | None = None) -> tuple[GraphQLParams, Requ
     return GraphQLParams(query="{ me { name } }"), RequestContext(
         headers=dict(PLAN_HEADER) if headers is None else headers
     )
+
+
+async def test_reload_plans_against_the_new_supergraph() -> None:
+    from tests.planning import test_override as override
+
+    moved_back = override.SUPERGRAPH.replace(
+        'price: Int! @join__field(graph: FRESH, override: "legacy")',
+        "price: Int! @join__field(graph: LEGACY)",
+    )
+    assert moved_back != override.SUPERGRAPH
+    async with kit_gateway(override.SUPERGRAPH, *override.make_subgraphs()) as gw:
+        before_plan, before = await gw.run("{ products { price } }")
+        await gw.gateway.reload(moved_back)
+        after_plan, after = await gw.run("{ products { price } }")
+    assert before == {"data": {"products": [{"price": 100}, {"price": 200}]}}
+    assert after == {"data": {"products": [{"price": -1}, {"price": -2}]}}
+    assert 'Fetch(service: "fresh")' in before_plan
+    assert 'Fetch(service: "fresh")' not in after_plan
