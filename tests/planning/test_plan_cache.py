@@ -1,6 +1,7 @@
 """Plans are data kept in an LRU cache keyed by the normalized operation, the operation name
 and the `@skip`/`@include` variable values; the plan header exposes the plan text in dev
-mode only."""
+mode only. A reload plans against the new supergraph; subgraph URLs come from the
+supergraph unless the configuration overrides them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from gateway.config import GatewayConfig
 from gateway.engine_config import EngineConfig
+from gateway.pipeline import Gateway
 from gateway.planning.plan import Fetch, Flatten, QueryPlan, Sequence
 from gateway.request import GraphQLParams, RequestContext
 from tests.planning.kit import PLAN_HEADER, KitGateway, kit_gateway
@@ -106,3 +109,20 @@ async def test_reload_plans_against_the_new_supergraph() -> None:
     assert after == {"data": {"products": [{"price": -1}, {"price": -2}]}}
     assert 'Fetch(service: "fresh")' in before_plan
     assert 'Fetch(service: "fresh")' not in after_plan
+
+
+async def test_subgraph_urls_come_from_the_supergraph_unless_configured() -> None:
+    subgraphs = make_subgraphs()
+    async with kit_gateway(SUPERGRAPH, *subgraphs) as gw:
+        served = dict(gw.gateway.transport.urls)  # where the kit serves each subgraph
+        direct_sdl = SUPERGRAPH
+        for name, url in served.items():
+            direct_sdl = direct_sdl.replace(f"http://{name}.invalid/graphql", url)
+        assert "invalid" not in direct_sdl.split("enum join__Graph")[1].split("}")[0]
+        direct = await Gateway.create(GatewayConfig(), direct_sdl)
+        try:
+            outcome = await direct.execute(GraphQLParams(query="{ me { name } }"), RequestContext())
+        finally:
+            await direct.close()
+    assert outcome.body == {"data": {"me": {"name": "Ada Lovelace"}}}
+    assert [r.query for r in subgraphs[0].requests] == ["query{me {name}}"]
