@@ -439,3 +439,35 @@ QueryPlan {
             }
         }
     )
+
+
+async def test_typename_of_entities_needs_no_jump(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ reviews { product { __typename } author { __typename } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "reviews") {
+    {
+      reviews {
+        product {
+          __typename
+        }
+        author {
+          __typename
+        }
+      }
+    }
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "reviews": [
+                    {"product": {"__typename": "Product"}, "author": {"__typename": "User"}},
+                    {"product": {"__typename": "Product"}, "author": {"__typename": "User"}},
+                    {"product": {"__typename": "Product"}, "author": {"__typename": "User"}},
+                ]
+            }
+        }
+    )
+    assert sorted(gw.sent()) == snapshot(["reviews"])
