@@ -471,3 +471,195 @@ QueryPlan {
         }
     )
     assert sorted(gw.sent()) == snapshot(["reviews"])
+
+
+async def test_back_and_forth_between_subgraphs(gw: KitGateway) -> None:
+    plan, body = await gw.run(
+        "{ products { name reviews { product { name reviews { author { name }"
+        " product { price reviews { body } } } } } } }"
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        products {
+          name
+          __typename
+          upc
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            reviews {
+              product {
+                __typename
+                upc
+                reviews {
+                  author {
+                    __typename
+                    id
+                  }
+                  product {
+                    __typename
+                    upc
+                    reviews {
+                      body
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+    },
+    Parallel {
+      Flatten(path: "products.@.reviews.@.product") {
+        Fetch(service: "products") {
+          {
+            ... on Product {
+              __typename
+              upc
+            }
+          } =>
+          {
+            ... on Product {
+              name
+            }
+          }
+        },
+      },
+      Flatten(path: "products.@.reviews.@.product.reviews.@.author") {
+        Fetch(service: "accounts") {
+          {
+            ... on User {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on User {
+              name
+            }
+          }
+        },
+      },
+      Flatten(path: "products.@.reviews.@.product.reviews.@.product") {
+        Fetch(service: "products") {
+          {
+            ... on Product {
+              __typename
+              upc
+            }
+          } =>
+          {
+            ... on Product {
+              price
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "products": [
+                    {
+                        "name": "Table",
+                        "reviews": [
+                            {
+                                "product": {
+                                    "name": "Table",
+                                    "reviews": [
+                                        {
+                                            "author": {"name": "Ada Lovelace"},
+                                            "product": {
+                                                "price": 899,
+                                                "reviews": [
+                                                    {"body": "Love it"},
+                                                    {"body": "Too big"},
+                                                ],
+                                            },
+                                        },
+                                        {
+                                            "author": {"name": "Alan Turing"},
+                                            "product": {
+                                                "price": 899,
+                                                "reviews": [
+                                                    {"body": "Love it"},
+                                                    {"body": "Too big"},
+                                                ],
+                                            },
+                                        },
+                                    ],
+                                }
+                            },
+                            {
+                                "product": {
+                                    "name": "Table",
+                                    "reviews": [
+                                        {
+                                            "author": {"name": "Ada Lovelace"},
+                                            "product": {
+                                                "price": 899,
+                                                "reviews": [
+                                                    {"body": "Love it"},
+                                                    {"body": "Too big"},
+                                                ],
+                                            },
+                                        },
+                                        {
+                                            "author": {"name": "Alan Turing"},
+                                            "product": {
+                                                "price": 899,
+                                                "reviews": [
+                                                    {"body": "Love it"},
+                                                    {"body": "Too big"},
+                                                ],
+                                            },
+                                        },
+                                    ],
+                                }
+                            },
+                        ],
+                    },
+                    {
+                        "name": "Couch",
+                        "reviews": [
+                            {
+                                "product": {
+                                    "name": "Couch",
+                                    "reviews": [
+                                        {
+                                            "author": {"name": "Ada Lovelace"},
+                                            "product": {
+                                                "price": 1299,
+                                                "reviews": [{"body": "Comfy"}],
+                                            },
+                                        }
+                                    ],
+                                }
+                            }
+                        ],
+                    },
+                    {"name": "Chair", "reviews": []},
+                ]
+            }
+        }
+    )
+    assert {name: len(requests) for name, requests in gw.sent().items()} == snapshot(
+        {"accounts": 1, "products": 3, "reviews": 1}
+    )
