@@ -15,6 +15,12 @@ key. ``resolvers`` maps ``"Type.field"`` to ``fn(source, info, **args)`` (root f
 
 ``kit_gateway(supergraph_sdl, *subgraphs)`` serves each subgraph with uvicorn on
 127.0.0.1:0 and yields a ``Gateway`` whose subgraph URLs point at them.
+
+Writing a planner test: a hand-written supergraph (``tests.planning.header.supergraph``
+gives rover's preamble), the subgraphs' SDL and rows, then ``plan, body = await gw.run(q)``
+with ``assert plan == snapshot()`` and ``assert body == snapshot()``; fill the snapshots
+with ``pytest <file> --inline-snapshot=create`` and review every generated plan and answer
+by hand before committing: a snapshot records what the engine does, not what is right.
 """
 
 from __future__ import annotations
