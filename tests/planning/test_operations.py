@@ -923,3 +923,79 @@ QueryPlan {
             ]
         }
     )
+
+
+async def test_variables_used_inside_nested_fragments(gw: KitGateway) -> None:
+    plan, body = await gw.run(
+        """query($u: String!, $m: Int) { ...F }
+        fragment F on Query { product(upc: $u) { name ...R } }
+        fragment R on Product { reviews(minStars: $m) { body } }""",
+        {"u": "1", "m": 5},
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        product(upc: $u) {
+          name
+          __typename
+          upc
+        }
+      }
+    },
+    Flatten(path: "product") {
+      Fetch(service: "reviews") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            reviews(minStars: $m) {
+              body
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {"data": {"product": {"name": "Table", "reviews": [{"body": "Great"}]}}}
+    )
+    assert {n: [(r.query, r.variables) for r in rs] for n, rs in gw.sent().items()} == snapshot(
+        {
+            "products": [
+                ("query($u: String!){product(upc: $u) {name __typename upc}}", {"u": "1"})
+            ],
+            "reviews": [
+                (
+                    "query($representations: [_Any!]!, $m: Int){_entities(representations: $representations){...on Product {reviews(minStars: $m) {body}}}}",
+                    {"m": 5, "representations": [{"__typename": "Product", "upc": "1"}]},
+                )
+            ],
+        }
+    )
+
+
+async def test_variable_default_value_travels_with_its_definition(gw: KitGateway) -> None:
+    plan, body = await gw.run('query Q($u: String! = "2") { product(upc: $u) { name } }')
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "products") {
+    {
+      product(upc: $u) {
+        name
+      }
+    }
+  },
+}\
+""")
+    assert body == snapshot({"data": {"product": {"name": "Couch"}}})
+    assert [(r.query, r.variables) for r in gw["products"].requests] == snapshot(
+        [('query Q__products__0($u: String! = "2"){product(upc: $u) {name}}', {})]
+    )
