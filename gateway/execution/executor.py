@@ -229,7 +229,7 @@ def _representation(
             # Not fetched (a fetch failed), or a null key: no entity to ask about.
             return None
         if key_field.selection and value is not None:
-            value = _nested(value, key_field.selection)
+            value = _nested(value, key_field)
             if value is _ABSENT:
                 return None
         representation[key_field.name] = value
@@ -239,26 +239,26 @@ def _representation(
 _ABSENT = object()
 
 
-def _nested(value: Any, fields: tuple[KeyField, ...]) -> Any:
+def _nested(value: Any, key_field: KeyField) -> Any:
     if isinstance(value, list):
-        items = [_nested(item, fields) for item in value]
+        items = [_nested(item, key_field) for item in value]
         return _ABSENT if any(item is _ABSENT for item in items) else items
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not key_field.selection:
         return value
     out: JSONObject = {}
-    if "__typename" in value:
+    if key_field.typename and "__typename" in value:
         out["__typename"] = value["__typename"]
-    for key_field in fields:
-        if key_field.data_key not in value:
+    for inner_field in key_field.selection:
+        if inner_field.data_key not in value:
             # A field under a type condition the object does not match (``pet { ... on
             # Dog { barks } ... on Cat { lives } }``): not part of its representation.
             continue
-        inner = value[key_field.data_key]
-        if key_field.selection and inner is not None:
-            inner = _nested(inner, key_field.selection)
+        inner = value[inner_field.data_key]
+        if inner_field.selection and inner is not None:
+            inner = _nested(inner, inner_field)
             if inner is _ABSENT:
                 return _ABSENT
-        out[key_field.name] = inner
+        out[inner_field.name] = inner
     return out
 
 

@@ -20,6 +20,8 @@ class KeyField:
     selection: tuple[KeyField, ...] | None = None
     #: A key field: an object whose value is null (or absent) is not sent.
     required: bool = False
+    #: Send the nested object's ``__typename`` (its selection has type conditions).
+    typename: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ supply the required fields, and adds them to the representation. Fetches are gro
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -81,6 +82,9 @@ class _Walk:
         self._in_progress: set[tuple[int, str, str]] = set()
         self._field_sets = Normalizer(graph.schema, {}, {})
         self.client_keys = client_keys(operation.root)
+        self._splits = 0
+        #: The fields planned alongside the current one (same object, same fetch).
+        self._siblings: list[NField] = []
 
     def new_group(
         self, subgraph: str, path: Path, entity: bool, parent: FetchGroup | None
@@ -114,11 +118,12 @@ class _Walk:
             return {group}, target.add_field("__typename", key=key, client_keys=self.client_keys)
         resolvable = self.graph.can_resolve(type_name, nfield.name, subgraph, provided)
         if resolvable and self._stuck_below(type_name, nfield, subgraph, provided):
-            # Fields below this one, on value types (no key to come back through), are
-            # out of this subgraph's reach (e.g. past what @provides gave): take the whole
-            # field from a subgraph that resolves it, through the parent entity.
             others = [s for s in self.graph.resolvers(type_name, nfield.name) if s != subgraph]
-            resolvable = not others
+            if any(not self._stuck_below(type_name, nfield, s, None) for s in others):
+                # Another subgraph answers the whole field: take it there.
+                resolvable = False
+            elif others:
+                return self._split_field(group, type_name, nfield, target, path, provided, internal)
         if (
             resolvable
             and not requirements_met
@@ -170,6 +175,54 @@ class _Walk:
         )
         return supplied | {child}, placed
 
+    def _split_field(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        nfield: NField,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool,
+    ) -> tuple[set[FetchGroup], SubField]:
+        """Fields below ``nfield``, on value types (no key to come back through), are
+        out of this subgraph's reach (e.g. past what ``@provides`` gave): this subgraph
+        answers the part it can; the rest comes from another subgraph that resolves the
+        same field, through the parent entity."""
+        self._splits += 1
+        if self._splits > 64:
+            raise PlanningError(
+                f"Cannot plan {type_name}.{nfield.name}: no subgraph can answer its fields."
+            )
+        subgraph = group.subgraph
+        below = self._provided_below(type_name, nfield.name, subgraph, provided)
+        assert nfield.selection is not None
+        local: dict[str, list[NField]] = {}
+        remote: dict[str, list[NField]] = {}
+        for inner_type, fields in nfield.selection.by_type.items():
+            for inner in fields:
+                here = inner.name == "__typename" or (
+                    self.graph.can_resolve(inner_type, inner.name, subgraph, below)
+                    and not self._stuck_below(inner_type, inner, subgraph, below)
+                )
+                (local if here else remote).setdefault(inner_type, []).append(inner)
+        supplied: set[FetchGroup] = set()
+        if any(f.name != "__typename" for fields in local.values() for f in fields):
+            part = _with_selection(nfield, local)
+            supplied |= self.plan_field(group, type_name, part, target, path, provided, internal)[0]
+        child, entity_type = self.jump(group, type_name, nfield.name, path, target, provided)
+        more, placed = self.plan_field(
+            child,
+            entity_type,
+            _with_selection(nfield, remote),
+            child.selection.fragment(entity_type),
+            path,
+            None,
+            internal,
+            requirements_met=True,
+        )
+        return supplied | more | {child}, placed
+
     def _stuck_below(
         self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None
     ) -> bool:
@@ -208,6 +261,7 @@ class _Walk:
         supplied: set[FetchGroup] = set()
         if not selection.abstract:
             for type_name, fields in selection.by_type.items():
+                self._siblings = fields
                 for nfield in fields:
                     supplied |= self.plan_field(
                         group, type_name, nfield, target, path, provided, internal
@@ -223,6 +277,7 @@ class _Walk:
             if type_name not in possible:
                 continue
             fragment = target.fragment(type_name)
+            self._siblings = fields
             for nfield in fields:
                 supplied |= self.plan_field(
                     group, type_name, nfield, fragment, path, provided, internal
@@ -309,14 +364,23 @@ class _Walk:
                 for s, interface in self.graph.interface_object_resolvers(type_name, field_name)
                 if s != group.subgraph
             ]
-        best: tuple[tuple[bool, bool, int], str, str, str] | None = None
+        siblings = self._siblings
+        best: tuple[tuple[bool, bool, int, int], str, str, str] | None = None
         for index, (candidate, entity_type) in enumerate(candidates):
             existing = (candidate, path, 0) in group.children
+            # Fewest fetches: prefer the subgraph that also resolves the sibling fields
+            # this one cannot (they will take the same jump).
+            coverage = sum(
+                1
+                for f in siblings
+                if not self.graph.can_resolve(type_name, f.name, group.subgraph, provided)
+                and self.graph.can_resolve(entity_type, f.name, candidate)
+            )
             for key in self.graph.resolvable_keys(entity_type, candidate):
                 direct = self._key_available(type_name, key, group.subgraph, provided)
                 # A key we hold beats merging into an existing fetch: a key we must first
                 # fetch elsewhere costs a whole extra step.
-                score = (direct, existing, -index)
+                score = (direct, existing, coverage, -index)
                 if best is None or score > best[0]:
                     best = (score, candidate, entity_type, key)
         if best is None:
@@ -459,6 +523,12 @@ class _Walk:
         return roots
 
 
+def _with_selection(nfield: NField, by_type: dict[str, list[NField]]) -> NField:
+    assert nfield.selection is not None
+    selection = NSelection(nfield.selection.parent, nfield.selection.abstract, by_type)
+    return dataclasses.replace(nfield, selection=selection)
+
+
 def client_keys(root: NSelection) -> dict[str, set[tuple[str, str]]]:
     """Every response key the operation uses, with what it selects (name, arguments)."""
     keys: dict[str, set[tuple[str, str]]] = {}
@@ -518,7 +588,12 @@ class Planner:
 
     def plan(self, operation: NormalizedOperation) -> QueryPlan:
         walk = _Walk(self.graph, operation)
-        roots = walk.plan_root()
+        try:
+            roots = walk.plan_root()
+        except RecursionError:
+            raise PlanningError(
+                "The operation cannot be planned (planning went too deep)."
+            ) from None
         has_introspection = any(
             f.introspection for f in operation.root.by_type[operation.root.parent]
         )
@@ -626,24 +701,34 @@ class _Emitter:
 
 
 def _key_field(
-    nfield: NField, placed: SubField, text: SubSelection, is_key: bool = False
+    nfield: NField, placed: SubField | None, text: SubSelection, is_key: bool = False
 ) -> KeyField:
-    """The representation field for a planned requirement (and its readable form)."""
+    """The representation field for a planned requirement (and its readable form).
+
+    ``placed``: where the planner put the field in this fetch's parent, if there (a
+    field fetched by another fetch is merged into the object under its own name)."""
     shown = text.add_field(nfield.name, composite=nfield.selection is not None)
-    if nfield.selection is None or placed.selection is None:
-        return KeyField(nfield.name, placed.key, required=is_key)
-    children: list[KeyField] = []
+    data_key = placed.key if placed is not None else nfield.name
+    if nfield.selection is None:
+        return KeyField(nfield.name, data_key, required=is_key)
+    assert shown.selection is not None
+    abstract = nfield.selection.abstract
+    children: dict[str, KeyField] = {}
     for type_name, fields in nfield.selection.by_type.items():
+        shown_here = shown.selection.fragment(type_name) if abstract else shown.selection
         for inner in fields:
-            source = placed.selection.fragments.get(type_name, placed.selection)
-            found = _find_internal(source, inner.name) or _find_internal(
-                placed.selection, inner.name
-            )
-            if found is None:
+            if inner.name == "__typename" or inner.name in children:
                 continue
-            assert shown.selection is not None
-            children.append(_key_field(inner, found, shown.selection))
-    return KeyField(nfield.name, placed.key, tuple(children), required=is_key)
+            found = None
+            if placed is not None and placed.selection is not None:
+                source = placed.selection.fragments.get(type_name, placed.selection)
+                found = _find_internal(source, inner.name) or _find_internal(
+                    placed.selection, inner.name
+                )
+            children[inner.name] = _key_field(inner, found, shown_here)
+    return KeyField(
+        nfield.name, data_key, tuple(children.values()), required=is_key, typename=abstract
+    )
 
 
 def _find_internal(selection: SubSelection, name: str) -> SubField | None:
