@@ -237,8 +237,12 @@ QueryPlan {
             id
             name
             pet {
-              barks
-              lives
+              ... on Dog {
+                barks
+              }
+              ... on Cat {
+                lives
+              }
             }
           }
         } =>
@@ -323,8 +327,12 @@ QueryPlan {
             id
             name
             pet {
-              barks
-              lives
+              ... on Dog {
+                barks
+              }
+              ... on Cat {
+                lives
+              }
             }
           }
         } =>

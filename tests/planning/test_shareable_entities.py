@@ -145,3 +145,40 @@ QueryPlan {
 """)
     assert body == snapshot({"data": {"products": [{"x": "x", "y": "y", "z": "z"}]}})
     assert sorted(gw.sent()) == snapshot(["a", "b", "c"])
+
+
+async def test_shared_field_goes_where_a_later_sibling_must_go(gw: KitGateway) -> None:
+    # x could come from b, but y needs c anyway: c answers both.
+    plan, body = await gw.run("{ products { x y } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        products {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "c") {
+        {
+          ... on Product {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Product {
+            x
+            y
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot({"data": {"products": [{"x": "x", "y": "y"}]}})
+    assert sorted(gw.sent()) == snapshot(["a", "c"])

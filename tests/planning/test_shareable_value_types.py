@@ -144,3 +144,46 @@ QueryPlan {
             }
         }
     )
+
+
+async def test_value_type_field_only_in_the_other_subgraph(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ stock { dimensions { depth unit { name } } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "inventory") {
+      {
+        stock {
+          dimensions {
+            depth
+          }
+          __typename
+          upc
+        }
+      }
+    },
+    Flatten(path: "stock.@") {
+      Fetch(service: "products") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            dimensions {
+              unit {
+                name
+              }
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {"data": {"stock": [{"dimensions": {"depth": 60, "unit": {"name": "cm"}}}]}}
+    )
