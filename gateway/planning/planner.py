@@ -310,8 +310,10 @@ class _Walk:
                 else:
                     rest.append((type_name, nfield))
         owners = self.graph.interface_owners(interface)
-        if not rest or not owners:
+        if not owners:
             return supplied
+        # Even with only interface fields selected, the response needs each object's
+        # concrete type (the shaper selects fields per type): the owner knows it.
         owner = owners[0]
         child = self._child(group, owner, path, interface, None)
         key = self.graph.resolvable_keys(interface, owner)[0]
