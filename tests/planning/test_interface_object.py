@@ -44,6 +44,7 @@ type Query
 {
   accounts: [Account!]! @join__field(graph: ACCOUNTS)
   richest: Account @join__field(graph: BILLING)
+  all: [Account!]! @join__field(graph: BILLING)
 }
 
 type User implements Account
@@ -84,11 +85,14 @@ def make_subgraphs() -> list[KitSubgraph]:
         "billing",
         FED
         + """
-        type Query { richest: Account }
+        type Query { richest: Account all: [Account!]! }
         type Account @key(fields: "id") @interfaceObject { id: ID! balance: Int! }
         """,
         {"Account": [{"id": "a1", "balance": 5}, {"id": "a2", "balance": 700}]},
-        {"Query.richest": lambda _s, _i: {"id": "a2"}},
+        {
+            "Query.richest": lambda _s, _i: {"id": "a2"},
+            "Query.all": lambda _s, _i: billing.rows("Account"),
+        },
     )
     return [accounts, billing]
 
@@ -316,3 +320,76 @@ QueryPlan {
 }\
 """)
     assert body == snapshot({"data": {"richest": {"balance": 700, "level": 9}}})
+
+
+async def test_only_interface_object_fields(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ richest { balance } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "billing") {
+      {
+        richest {
+          __typename
+          balance
+          id
+        }
+      }
+    },
+    Flatten(path: "richest") {
+      Fetch(service: "accounts") {
+        {
+          ... on Account {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            __typename
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot({"data": {"richest": {"balance": 700}}})
+
+
+async def test_list_of_interface_objects_with_type_conditions(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ all { balance ... on User { name } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "billing") {
+      {
+        all {
+          __typename
+          balance
+          id
+        }
+      }
+    },
+    Flatten(path: "all.@") {
+      Fetch(service: "accounts") {
+        {
+          ... on Account {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            __typename
+            ... on User {
+              name
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot({"data": {"all": [{"balance": 5, "name": "Ada"}, {"balance": 700}]}})
