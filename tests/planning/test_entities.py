@@ -663,3 +663,82 @@ QueryPlan {
     assert {name: len(requests) for name, requests in gw.sent().items()} == snapshot(
         {"accounts": 1, "products": 3, "reviews": 1}
     )
+
+
+async def test_two_aliases_of_one_list_with_the_same_entity_fetch(gw: KitGateway) -> None:
+    # Both branches send the same _entities request: the answer lands in both places.
+    plan, body = await gw.run(
+        "{ a: products { name reviews { body } } b: products { reviews { body } } }"
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        a: products {
+          name
+          __typename
+          upc
+        }
+        b: products {
+          __typename
+          upc
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "a.@") {
+        Fetch(service: "reviews") {
+          {
+            ... on Product {
+              __typename
+              upc
+            }
+          } =>
+          {
+            ... on Product {
+              reviews {
+                body
+              }
+            }
+          }
+        },
+      },
+      Flatten(path: "b.@") {
+        Fetch(service: "reviews") {
+          {
+            ... on Product {
+              __typename
+              upc
+            }
+          } =>
+          {
+            ... on Product {
+              reviews {
+                body
+              }
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "a": [
+                    {"name": "Table", "reviews": [{"body": "Love it"}, {"body": "Too big"}]},
+                    {"name": "Couch", "reviews": [{"body": "Comfy"}]},
+                    {"name": "Chair", "reviews": []},
+                ],
+                "b": [
+                    {"reviews": [{"body": "Love it"}, {"body": "Too big"}]},
+                    {"reviews": [{"body": "Comfy"}]},
+                    {"reviews": []},
+                ],
+            }
+        }
+    )
+    assert len({(r.query, str(r.variables)) for r in gw["reviews"].requests}) == 1
