@@ -15,13 +15,19 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
-    parse,
     print_ast,
     validate,
 )
 from graphql.validation import ASTValidationRule, specified_rules
 
 from gateway.errors import ErrorList, GatewayError, ParseError, ValidationFailed
+from gateway.limits import (
+    LimitsConfig,
+    OperationLimitExceeded,
+    limit_rules,
+    parse_with_limits,
+    split_warnings,
+)
 from gateway.planning.operation import conditional_variables
 
 
@@ -36,6 +42,8 @@ class ValidDocument:
     signature: str
     #: Per operation name: variables used by @skip/@include (part of the plan's key).
     conditionals: dict[str | None, tuple[str, ...]]
+    #: Warn-only limits the document exceeds (logged and exposed, not refused).
+    warnings: list[GraphQLError]
 
 
 def _locations(error: GraphQLError) -> list[dict[str, int]] | None:
@@ -45,16 +53,12 @@ def _locations(error: GraphQLError) -> list[dict[str, int]] | None:
 
 
 class DocumentCache:
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        size: int = 1024,
-        rules: list[type[ASTValidationRule]] | None = None,
-        max_tokens: int | None = 15000,
-    ) -> None:
+    def __init__(self, schema: GraphQLSchema, limits: LimitsConfig, size: int = 1024) -> None:
         self.schema = schema
-        self.rules = [*specified_rules, *(rules or [])]
-        self.max_tokens = max_tokens
+        self.limits = limits
+        # One validation pass: the spec's rules, then the operation limits (their order
+        # kept: limit_rules ends with the rule that stops the pass on a hard limit).
+        self.rules: list[type[ASTValidationRule]] = [*specified_rules, *limit_rules(limits)]
         self._cache: LRUCache[str, ValidDocument | GatewayError] = LRUCache(maxsize=size)
 
     def get(self, text: str) -> ValidDocument:
@@ -68,15 +72,21 @@ class DocumentCache:
         return found
 
     def _load(self, text: str) -> ValidDocument | GatewayError:
+        limits = self.limits
         try:
-            document = parse(text, max_tokens=self.max_tokens)
-        except GraphQLError as error:
-            return ParseError(error.message, locations=_locations(error))
+            document = parse_with_limits(
+                text,
+                limits.parser_max_tokens,
+                limits.parser_max_nesting,
+                max_length=limits.parser_max_length,
+            )
+        except GatewayError as error:
+            return error
         except RecursionError:
             return ParseError("The document is nested too deeply.")
-        errors = validate(self.schema, document, self.rules, max_errors=100)
+        errors, warnings = split_warnings(validate(self.schema, document, self.rules))
         if errors:
-            return ErrorList([ValidationFailed(e.message, locations=_locations(e)) for e in errors])
+            return ErrorList([_validation_error(e) for e in errors[:100]])
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -85,4 +95,12 @@ class DocumentCache:
             (op.name.value if op.name else None): conditional_variables(op, fragments)
             for op in operations
         }
-        return ValidDocument(document, operations, fragments, print_ast(document), conditionals)
+        return ValidDocument(
+            document, operations, fragments, print_ast(document), conditionals, warnings
+        )
+
+
+def _validation_error(error: GraphQLError) -> GatewayError:
+    if error.extensions and "code" in error.extensions:
+        return OperationLimitExceeded.from_graphql(error)
+    return ValidationFailed(error.message, locations=_locations(error))

@@ -34,6 +34,8 @@ from gateway.execution.inflight import InFlight
 from gateway.execution.shaping import Shaper
 from gateway.execution.transport import SubgraphTransport
 from gateway.introspection import introspect
+from gateway.limits import cost_requested, limits_extensions
+from gateway.persisted.resolver import PersistedQueries
 from gateway.planning.operation import select_operation
 from gateway.planning.plan import QueryPlan
 from gateway.request import GraphQLParams, Outcome, RequestContext
@@ -60,13 +62,15 @@ class Gateway:
             client=http_client(config.engine.subgraph_http_client),
         )
         self._in_flight: InFlight[JSONObject] = InFlight()
+        self.persisted = PersistedQueries.from_config(config.persisted, config.redis_url)
 
     @classmethod
     async def create(cls, config: GatewayConfig, supergraph_sdl: str | None = None) -> Gateway:
         """Load the supergraph (``supergraph_sdl`` if given, else per ``config.supergraph``)."""
         if supergraph_sdl is None:
             supergraph_sdl = await load_supergraph_sdl(config)
-        return cls(config, SupergraphState(Supergraph.parse(supergraph_sdl), config.engine))
+        supergraph = Supergraph.parse(supergraph_sdl)
+        return cls(config, SupergraphState(supergraph, config.engine, config.limits))
 
     def _urls(self, supergraph: Supergraph) -> dict[str, str]:
         urls = {name: sub.url for name, sub in supergraph.subgraphs.items()}
@@ -77,7 +81,9 @@ class Gateway:
 
     async def reload(self, supergraph_sdl: str) -> None:
         """Swap to a new supergraph; in-flight requests finish on the old one."""
-        state = SupergraphState(Supergraph.parse(supergraph_sdl), self.config.engine)
+        state = SupergraphState(
+            Supergraph.parse(supergraph_sdl), self.config.engine, self.config.limits
+        )
         self.transport.urls = self._urls(state.supergraph)
         self.state = state
 
@@ -102,6 +108,7 @@ class Gateway:
 
     async def close(self) -> None:
         await self.transport.close()
+        await self.persisted.close()
 
     # -- the request ------------------------------------------------------------------
 
@@ -116,9 +123,8 @@ class Gateway:
 
     async def _execute(self, params: GraphQLParams, context: RequestContext) -> Outcome:
         state = self.state
-        if not params.query:
-            raise BadRequest("The request has no query.", code="MISSING_QUERY")
-        document = state.documents.get(params.query)
+        text = await self.persisted.resolve(params, context)
+        document = state.documents.get(text)
         operation = select_operation(document.operations, params.operation_name)
         kind = operation.operation.value
         if context.method == "GET" and kind != "query":
@@ -132,6 +138,7 @@ class Gateway:
                 code="SUBSCRIPTION_NOT_SUPPORTED_OVER_HTTP",
             )
         variables = _coerce_variables(state, operation, params.variables or {})
+        cost = state.cost(document, params.operation_name, variables)
         plan = state.plan(document, params.operation_name, variables)
         headers = self._forwarded_headers(context)
 
@@ -150,8 +157,16 @@ class Gateway:
             body = await self._in_flight.run(key, run)
         else:
             body = await run()
+        extensions = limits_extensions(
+            document.warnings,
+            cost,
+            expose_cost=cost_requested(self.config.limits.cost, context.headers),
+        )
         if self._plan_requested(context):
-            body = {**body, "extensions": {"queryPlan": plan.text()}}
+            extensions["queryPlan"] = plan.text()
+        if extensions:
+            # The body may be shared with deduplicated requests: extend a copy.
+            body = {**body, "extensions": extensions}
         return Outcome(body)
 
     async def _run_plan(

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from cachetools import LRUCache
 
 from gateway.documents import DocumentCache, ValidDocument
 from gateway.engine_config import EngineConfig
+from gateway.limits import CostReport, LimitsConfig, check_cost
 from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import normalize, select_operation
 from gateway.planning.plan import QueryPlan
@@ -23,12 +25,40 @@ PlanKey = tuple[str, str | None, tuple[bool, ...], str]
 
 
 class SupergraphState:
-    def __init__(self, supergraph: Supergraph, engine: EngineConfig) -> None:
+    def __init__(self, supergraph: Supergraph, engine: EngineConfig, limits: LimitsConfig) -> None:
+        self.limits = limits
         self.supergraph = supergraph
         self.graph = SupergraphGraph(supergraph, frozenset(engine.override_labels))
         self.planner = Planner(self.graph)
-        self.documents = DocumentCache(supergraph.api_schema, size=engine.plan_cache_size)
+        self.documents = DocumentCache(supergraph.api_schema, limits, size=engine.plan_cache_size)
+        self._costs: LRUCache[tuple[str, str | None, bytes], CostReport] = LRUCache(
+            maxsize=engine.plan_cache_size
+        )
         self._plans: LRUCache[PlanKey, QueryPlan] = LRUCache(maxsize=engine.plan_cache_size)
+
+    def cost(
+        self, document: ValidDocument, operation_name: str | None, variables: dict[str, Any]
+    ) -> CostReport:
+        """The operation's estimated cost, checked against the limit (raises when over).
+
+        Cached per (document, operation, variables): a repeated request costs a lookup."""
+        key = (
+            document.signature,
+            operation_name,
+            orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=str),
+        )
+        report = self._costs.get(key)
+        if report is None:
+            report = check_cost(
+                self.limits.cost,
+                self.supergraph.api_schema,
+                document.document,
+                operation_name,
+                variables,
+                link_schema=self.supergraph.schema,
+            )
+            self._costs[key] = report
+        return report
 
     def plan(
         self, document: ValidDocument, operation_name: str | None, variables: dict[str, Any]
