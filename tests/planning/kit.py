@@ -51,6 +51,7 @@ from graphql import (
 
 from gateway.config import GatewayConfig, SubgraphConfig
 from gateway.engine_config import EngineConfig
+from gateway.limits.config import CostConfig, LimitsConfig
 from gateway.pipeline import Gateway
 from gateway.planning.graph import parse_field_set
 from gateway.request import GraphQLParams, RequestContext
@@ -290,6 +291,9 @@ def _build_schema(sdl: str) -> tuple[GraphQLSchema, dict[str, list[list[str]]]]:
 # -- gateways over kit subgraphs -----------------------------------------------------------
 
 PLAN_HEADER = {"x-gateway-query-plan": "1"}
+#: Planner tests are not about demand control: deep test operations may estimate above the
+#: default maximum cost (the other operation limits keep their defaults).
+NO_COST_LIMIT = LimitsConfig(cost=CostConfig(max=None))
 
 
 class KitGateway:
@@ -367,7 +371,9 @@ async def kit_gateway(
         for name, override in (extra or {}).items():
             url = override.url or configs.get(name, SubgraphConfig()).url
             configs[name] = SubgraphConfig(url=url, timeout_seconds=override.timeout_seconds)
-        config = GatewayConfig(mode=mode, subgraphs=configs, engine=engine or EngineConfig())
+        config = GatewayConfig(
+            mode=mode, subgraphs=configs, engine=engine or EngineConfig(), limits=NO_COST_LIMIT
+        )
         gateway = await Gateway.create(config, supergraph_sdl)
         try:
             yield KitGateway(gateway, {s.name: s for s in subgraphs})
