@@ -131,20 +131,9 @@ class _Walk:
         ):
             # Resolvable here, but only with fields this fetch cannot select: fetch them
             # first, then come back to this subgraph through _entities.
-            child, entity_type = self.jump(
-                group, type_name, nfield.name, path, target, provided, same_subgraph=True
+            return self._through_entities(
+                group, type_name, nfield, target, path, provided, internal, same_subgraph=True
             )
-            supplied, placed = self.plan_field(
-                child,
-                entity_type,
-                nfield,
-                child.selection.fragment(entity_type),
-                path,
-                None,
-                internal,
-                requirements_met=True,
-            )
-            return supplied | {child}, placed
         if resolvable:
             placed = target.add_field(
                 nfield.name,
@@ -162,7 +151,23 @@ class _Walk:
                     group, nfield.selection, placed.selection, child_path, sub_provided, internal
                 )
             return supplied, placed
-        child, entity_type = self.jump(group, type_name, nfield.name, path, target, provided)
+        return self._through_entities(group, type_name, nfield, target, path, provided, internal)
+
+    def _through_entities(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        nfield: NField,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool,
+        same_subgraph: bool = False,
+    ) -> tuple[set[FetchGroup], SubField]:
+        """Resolve ``nfield`` in an entity fetch below ``group`` (see ``jump``)."""
+        child, entity_type = self.jump(
+            group, type_name, nfield.name, path, target, provided, same_subgraph
+        )
         supplied, placed = self.plan_field(
             child,
             entity_type,
@@ -210,18 +215,11 @@ class _Walk:
         if any(f.name != "__typename" for fields in local.values() for f in fields):
             part = _with_selection(nfield, local)
             supplied |= self.plan_field(group, type_name, part, target, path, provided, internal)[0]
-        child, entity_type = self.jump(group, type_name, nfield.name, path, target, provided)
-        more, placed = self.plan_field(
-            child,
-            entity_type,
-            _with_selection(nfield, remote),
-            child.selection.fragment(entity_type),
-            path,
-            None,
-            internal,
-            requirements_met=True,
+        remote_part = _with_selection(nfield, remote)
+        more, placed = self._through_entities(
+            group, type_name, remote_part, target, path, provided, internal
         )
-        return supplied | more | {child}, placed
+        return supplied | more, placed
 
     def _stuck_below(
         self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None
