@@ -321,3 +321,29 @@ async def test_entities_answer_with_too_few_entities_for_a_nullable_field() -> N
             ],
         }
     )
+
+
+async def test_entities_answer_with_data_and_an_error_inside_it() -> None:
+    payload = {
+        "data": {"_entities": [{"reviews": [{"body": "x"}]}]},
+        "errors": [
+            {
+                "message": "partial",
+                "path": ["_entities", 0, "reviews", 0, "body"],
+                "extensions": {"code": "X"},
+            }
+        ],
+    }
+    body = await _entity_failure(raw_app(json.dumps(payload).encode()))
+    assert body == snapshot(
+        {
+            "data": {"product": {"name": "Table", "reviews": [{"body": "x"}]}},
+            "errors": [
+                {
+                    "message": "partial",
+                    "path": ["product", "reviews", 0, "body"],
+                    "extensions": {"code": "X", "service": "reviews"},
+                }
+            ],
+        }
+    )
