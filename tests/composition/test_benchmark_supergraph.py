@@ -1,6 +1,6 @@
 """The benchmark's four Federation 1 subgraphs compose to what rover composed for them.
 
-``fixtures/bench_supergraph.graphql`` is the public benchmark's supergraph, produced by
+``bench/data/supergraph.graphql`` is the public benchmark's supergraph, produced by
 Apollo's composition; matching it (same types, fields, arguments and join directives,
 ignoring order and layout) is the best available check against a real rover output.
 """
@@ -13,6 +13,7 @@ from gateway.composition import SubgraphSource, compose
 from tests.composition.helpers import structure
 
 FIXTURES = Path(__file__).parent / "fixtures"
+BENCH_SUPERGRAPH = Path(__file__).parents[2] / "bench" / "data" / "supergraph.graphql"
 
 
 def _bench_sources() -> list[SubgraphSource]:
@@ -26,7 +27,7 @@ def test_bench_subgraphs_compose_to_the_published_supergraph() -> None:
     result = compose(_bench_sources())
     assert result.errors == []
     assert result.supergraph_sdl is not None
-    expected = structure((FIXTURES / "bench_supergraph.graphql").read_text())
+    expected = structure(BENCH_SUPERGRAPH.read_text())
     actual = structure(result.supergraph_sdl)
     assert sorted(actual) == sorted(expected)
     for name, definition in expected.items():
