@@ -23,7 +23,6 @@ from graphql import (
     ListValueNode,
     ObjectValueNode,
     SelectionSetNode,
-    ValueNode,
     VariableNode,
     print_ast,
 )
@@ -736,7 +735,3 @@ def _find_internal(selection: SubSelection, name: str) -> SubField | None:
     if found is not None and found.name == name and not found.arguments:
         return found
     return next((f for f in selection.fields.values() if f.name == name and not f.arguments), None)
-
-
-def value_text(value: ValueNode) -> str:
-    return print_ast(value)
