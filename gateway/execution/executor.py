@@ -1,8 +1,8 @@
 """Execute a query plan: send its fetches, merge their results into one data tree.
 
 The executor knows nothing about schemas beyond what the plan tells it. Root fetches
-merge their ``data`` at the root; an entity fetch (under ``Flatten(path)``) collects the
-objects at ``path``, builds deduplicated representations from them, sends one
+merge their ``data`` at the root; an entity fetch (under ``Flatten(paths)``) collects the
+objects at its paths, builds deduplicated representations from them, sends one
 ``_entities`` call, and merges each result back into every object it came from. Subgraph
 errors are rewritten to paths in the client's response. A fetch that fails leaves its
 fields absent; the shaper turns absence into nulls (bubbling as the schema requires).
@@ -47,7 +47,7 @@ class Execution:
             case Parallel():
                 await asyncio.gather(*(self.run(child) for child in node.nodes))
             case Flatten():
-                await self._entity_fetch(node.path, node.node)
+                await self._entity_fetch(node.paths, node.node)
             case Fetch():
                 await self._root_fetch(node)
 
@@ -77,27 +77,29 @@ class Execution:
                 )
             )
 
-    async def _entity_fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
+    async def _entity_fetch(self, paths: tuple[tuple[str, ...], ...], fetch: Fetch) -> None:
         requires = {match: (sent, fields) for match, sent, fields in fetch.requires}
         representations: list[JSONObject] = []
-        targets: list[list[tuple[JSONObject, Path]]] = []
-        seen: dict[bytes, int] = {}
-        for obj, obj_path in _objects_at(self.data, path):
-            type_name = obj.get("__typename")
-            required = requires.get(type_name) if isinstance(type_name, str) else None
-            if required is None:
-                continue
-            representation = _representation(obj, *required)
-            if representation is None:
-                continue
-            signature = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
-            index = seen.get(signature)
-            if index is None:
-                seen[signature] = len(representations)
-                representations.append(representation)
-                targets.append([(obj, obj_path)])
-            else:
-                targets[index].append((obj, obj_path))
+        #: Per representation, every object it stands for (one entity, several places).
+        targets: list[list[JSONObject]] = []
+        seen: dict[Any, int] = {}
+        for path in paths:
+            for obj in _objects_at(self.data, path):
+                type_name = obj.get("__typename")
+                required = requires.get(type_name) if isinstance(type_name, str) else None
+                if required is None:
+                    continue
+                representation = _representation(obj, *required)
+                if representation is None:
+                    continue
+                signature = _signature(representation)
+                index = seen.get(signature)
+                if index is None:
+                    seen[signature] = len(representations)
+                    representations.append(representation)
+                    targets.append([obj])
+                else:
+                    targets[index].append(obj)
         if not representations:
             return
         variables = self._variables_for(fetch)
@@ -112,9 +114,9 @@ class Execution:
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
         if isinstance(entities, list):
-            for index, entity in enumerate(entities[: len(targets)]):
+            for entity, objects in zip(entities, targets, strict=False):
                 if isinstance(entity, dict):
-                    for obj, _ in targets[index]:
+                    for obj in objects:
                         merge(obj, entity)
         errors = _error_list(response)
         if not errors and (not isinstance(entities, list) or len(entities) != len(targets)):
@@ -128,11 +130,14 @@ class Execution:
                     },
                 }
             )
-        for error in errors:
-            # One representation may stand for the entity at several places: the error
-            # belongs at each of them.
-            for error_path in _entity_error_paths(error, targets):
-                self.errors.append(self._subgraph_error(error, fetch.subgraph, error_path))
+        if errors:
+            # Paths are needed only here: found again rather than built for every object.
+            where = _paths_of_objects(self.data, paths)
+            for error in errors:
+                # One representation may stand for the entity at several places: the
+                # error belongs at each of them.
+                for error_path in _entity_error_paths(error, targets, where):
+                    self.errors.append(self._subgraph_error(error, fetch.subgraph, error_path))
 
     def _client_key(self, segment: Any) -> Any:
         """Internal aliases never reach the client: name the field instead."""
@@ -185,7 +190,7 @@ def _fetch_error(failure: FetchFailed) -> JSONObject:
 
 
 def _entity_error_paths(
-    error: JSONObject, targets: list[list[tuple[JSONObject, Path]]]
+    error: JSONObject, targets: list[list[JSONObject]], where: dict[int, list[Path]]
 ) -> list[Path | None]:
     path = error.get("path")
     if (
@@ -195,28 +200,61 @@ def _entity_error_paths(
         and isinstance(path[1], int)
         and 0 <= path[1] < len(targets)
     ):
-        return [[*obj_path, *path[2:]] for _, obj_path in targets[path[1]]]
+        # Objects are unique by identity; one object may be at several places (merged
+        # entity data is shared, not copied).
+        objects = {id(obj): obj for obj in targets[path[1]]}
+        return [[*at, *path[2:]] for key in objects for at in where[key]]
     return [None]
 
 
-def _objects_at(data: JSONObject, path: tuple[str, ...]) -> list[tuple[JSONObject, Path]]:
-    current: list[tuple[Any, Path]] = [(data, [])]
+def _objects_at(data: JSONObject, path: tuple[str, ...]) -> list[JSONObject]:
+    """The objects at ``path`` ("@" steps into each element of a list)."""
+    current: list[Any] = [data]
     for segment in path:
-        following: list[tuple[Any, Path]] = []
+        following: list[Any] = []
         if segment == "@":
-            for value, value_path in current:
-                if isinstance(value, list):
-                    following.extend(
-                        (item, [*value_path, index]) for index, item in enumerate(value)
-                    )
+            for value in current:
+                if type(value) is list:
+                    following.extend(value)
         else:
-            for value, value_path in current:
-                if isinstance(value, dict):
+            for value in current:
+                if type(value) is dict:
                     child = value.get(segment)
                     if child is not None:
-                        following.append((child, [*value_path, segment]))
+                        following.append(child)
         current = following
-    return [(value, value_path) for value, value_path in current if isinstance(value, dict)]
+    return [value for value in current if type(value) is dict]
+
+
+def _paths_of_objects(
+    data: JSONObject, paths: tuple[tuple[str, ...], ...]
+) -> dict[int, list[Path]]:
+    """The response paths of each object at ``paths``, by ``id``: for error paths only."""
+    where: dict[int, list[Path]] = {}
+    for path in paths:
+        current: list[tuple[Any, Path]] = [(data, [])]
+        for segment in path:
+            following: list[tuple[Any, Path]] = []
+            for value, at in current:
+                if segment == "@" and isinstance(value, list):
+                    following.extend((item, [*at, index]) for index, item in enumerate(value))
+                elif segment != "@" and isinstance(value, dict) and value.get(segment) is not None:
+                    following.append((value[segment], [*at, segment]))
+            current = following
+        for value, at in current:
+            if isinstance(value, dict):
+                where.setdefault(id(value), []).append(at)
+    return where
+
+
+def _signature(representation: JSONObject) -> Any:
+    """A hashable identity for deduplicating representations: the values themselves
+    when they are scalars (fields are in a fixed order per type), else canonical JSON."""
+    values = tuple(representation.values())
+    for value in values:
+        if isinstance(value, (dict, list)):
+            return orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+    return values
 
 
 def _representation(

@@ -49,7 +49,12 @@ class AiohttpClient:
                 limit=self._max_connections, ttl_dns_cache=300, enable_cleanup_closed=True
             )
             self._session = aiohttp.ClientSession(
-                connector=connector, skip_auto_headers=("User-Agent",), auto_decompress=True
+                connector=connector,
+                skip_auto_headers=("User-Agent",),
+                auto_decompress=True,
+                # One session serves every client: a cookie a subgraph sets for one
+                # request must never ride along on another client's request.
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
 

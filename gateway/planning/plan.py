@@ -46,8 +46,15 @@ class Fetch:
 
 @dataclass(frozen=True, slots=True)
 class Flatten:
-    #: Response keys from the root, with "@" for "each element of the list".
-    path: tuple[str, ...]
+    """An entity fetch for the objects at one or more places in the response.
+
+    Several places when the same level of the plan needs the same fields of the same
+    entities from the same subgraph (the benchmark's products at three depths): one
+    request with their representations deduplicated, instead of one request per place.
+    """
+
+    #: Each path: response keys from the root, with "@" for "each element of the list".
+    paths: tuple[tuple[str, ...], ...]
     node: Fetch
 
 
@@ -98,7 +105,9 @@ def _format(node: PlanNode, depth: int) -> list[str]:
             return [head, *body, pad + "},"]
         case Flatten():
             inner = _format(node.node, depth + 1)
-            return [f'{pad}Flatten(path: "{".".join(node.path)}") {{', *inner, pad + "},"]
+            paths = [f'"{".".join(path)}"' for path in node.paths]
+            where = f"path: {paths[0]}" if len(paths) == 1 else f"paths: [{', '.join(paths)}]"
+            return [f"{pad}Flatten({where}) {{", *inner, pad + "},"]
         case Sequence() | Parallel():
             name = "Sequence" if isinstance(node, Sequence) else "Parallel"
             lines = [f"{pad}{name} {{"]

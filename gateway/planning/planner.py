@@ -639,15 +639,47 @@ class _Emitter:
                 level[group] = 1 + max((level_of(d) for d in deps), default=-1)
             return level[group]
 
-        by_level: dict[int, list[PlanNode]] = {}
+        by_level: dict[int, list[FetchGroup]] = {}
         for group in sorted(groups, key=lambda g: g.id):
             if group.selection.is_empty():
                 continue
-            by_level.setdefault(level_of(group), []).append(self.node(group))
-        stages = [_wrap(Parallel, by_level[k]) for k in sorted(by_level)]
+            by_level.setdefault(level_of(group), []).append(group)
+        stages = [_wrap(Parallel, self._level(by_level[k])) for k in sorted(by_level)]
         node = _wrap(Sequence, [s for s in stages if s is not None])
         assert node is not None
         return node
+
+    def _level(self, groups: list[FetchGroup]) -> list[PlanNode]:
+        """One level's fetches; entity fetches that would send the same operation to the
+        same subgraph become one fetch for all their paths (one request, not several)."""
+        nodes: list[PlanNode] = []
+        merged: dict[Fetch, int] = {}
+        for group in groups:
+            node = self.node(group)
+            if isinstance(node, Flatten):
+                index = merged.get(node.node)
+                if index is not None:
+                    earlier = nodes[index]
+                    assert isinstance(earlier, Flatten)
+                    nodes[index] = Flatten(earlier.paths + node.paths, earlier.node)
+                    continue
+                merged[node.node] = len(nodes)
+            nodes.append(node)
+        return [self._named(node) for node in nodes]
+
+    def _named(self, node: PlanNode) -> PlanNode:
+        """Name the operation sent to the subgraph (``TestQuery__products__3``): subgraph
+        logs and traces then show which client operation a request serves."""
+        name = self.operation.name
+        fetch = node.node if isinstance(node, Flatten) else node
+        if not name or not isinstance(fetch, Fetch):
+            return node
+        # Subgraph names may hold characters a GraphQL name cannot ("product-catalog").
+        subgraph = re.sub(r"\W", "_", fetch.subgraph)
+        kind = fetch.operation.split("(", 1)[0].split("{", 1)[0]
+        operation = f"{kind} {name}__{subgraph}__{next(self.counter)}"
+        fetch = dataclasses.replace(fetch, operation=operation + fetch.operation[len(kind) :])
+        return Flatten(node.paths, fetch) if isinstance(node, Flatten) else fetch
 
     def node(self, group: FetchGroup) -> PlanNode:
         variables = tuple(sorted(group.variables))
@@ -656,13 +688,9 @@ class _Emitter:
             for v in variables
             if v in self.variable_definitions
         ]
-        name = self.operation.name
-        # Subgraph names may hold characters a GraphQL name cannot ("product-catalog").
-        subgraph = re.sub(r"\W", "_", group.subgraph)
-        op_name = f" {name}__{subgraph}__{next(self.counter)}" if name else ""
         if not group.entity:
             kind = self.operation.kind
-            header = f"{kind}{op_name}" + (f"({', '.join(definitions)})" if definitions else "")
+            header = kind + (f"({', '.join(definitions)})" if definitions else "")
             fetch = Fetch(
                 group.subgraph,
                 header + group.selection.compact(),
@@ -672,7 +700,7 @@ class _Emitter:
             )
             return fetch
         definitions.insert(0, "$representations: [_Any!]!")
-        header = f"query{op_name}({', '.join(definitions)})"
+        header = f"query({', '.join(definitions)})"
         operation = (
             header
             + "{_entities(representations: $representations)"
@@ -696,7 +724,7 @@ class _Emitter:
             text=tuple(group.selection.pretty(1)),
             requires_text=tuple(requires_selection.pretty(1)),
         )
-        return Flatten(group.path, fetch)
+        return Flatten((group.path,), fetch)
 
 
 def _key_field(

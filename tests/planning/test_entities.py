@@ -686,40 +686,21 @@ QueryPlan {
         }
       }
     },
-    Parallel {
-      Flatten(path: "a.@") {
-        Fetch(service: "reviews") {
-          {
-            ... on Product {
-              __typename
-              upc
-            }
-          } =>
-          {
-            ... on Product {
-              reviews {
-                body
-              }
+    Flatten(paths: ["a.@", "b.@"]) {
+      Fetch(service: "reviews") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            reviews {
+              body
             }
           }
-        },
-      },
-      Flatten(path: "b.@") {
-        Fetch(service: "reviews") {
-          {
-            ... on Product {
-              __typename
-              upc
-            }
-          } =>
-          {
-            ... on Product {
-              reviews {
-                body
-              }
-            }
-          }
-        },
+        }
       },
     },
   },
@@ -741,4 +722,6 @@ QueryPlan {
             }
         }
     )
-    assert len({(r.query, str(r.variables)) for r in gw["reviews"].requests}) == 1
+    # One request for both places, each product's representation sent once.
+    (request,) = gw["reviews"].requests
+    assert [r["upc"] for r in request.variables["representations"]] == ["1", "2", "3"]

@@ -141,40 +141,21 @@ QueryPlan {
         }
       }
     },
-    Parallel {
-      Flatten(path: "a") {
-        Fetch(service: "reviews") {
-          {
-            ... on Product {
-              __typename
-              upc
-            }
-          } =>
-          {
-            ... on Product {
-              reviews {
-                body
-              }
+    Flatten(paths: ["a", "b"]) {
+      Fetch(service: "reviews") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            reviews {
+              body
             }
           }
-        },
-      },
-      Flatten(path: "b") {
-        Fetch(service: "reviews") {
-          {
-            ... on Product {
-              __typename
-              upc
-            }
-          } =>
-          {
-            ... on Product {
-              reviews {
-                body
-              }
-            }
-          }
-        },
+        }
       },
     },
   },

@@ -37,7 +37,7 @@ async def test_plan_is_data() -> None:
     assert isinstance(node, Sequence)
     first, second = node.nodes
     assert isinstance(first, Fetch) and first.subgraph == "products"
-    assert isinstance(second, Flatten) and second.path == ("products", "@")
+    assert isinstance(second, Flatten) and second.paths == (("products", "@"),)
     assert second.node.subgraph == "reviews" and second.node.is_entity_fetch
 
 
