@@ -12,9 +12,10 @@ class EngineConfig(BaseModel):
 
     #: How many query plans to keep (LRU).
     plan_cache_size: int = 1024
-    #: HTTP client for subgraph requests: ``aiohttp`` (pooled, C parser; fastest) or
+    #: HTTP client for subgraph requests: ``http1`` (the gateway's own keep-alive
+    #: HTTP/1.1 pools on the llhttp parser; fastest), ``aiohttp`` (pooled, C parser) or
     #: ``httpx`` (one pooled ``httpx.AsyncClient``; pure Python).
-    subgraph_http_client: Literal["aiohttp", "httpx"] = "aiohttp"
+    subgraph_http_client: Literal["http1", "aiohttp", "httpx"] = "http1"
     #: Timeout of one subgraph request, in seconds.
     subgraph_timeout_seconds: float = 30.0
     #: Include subgraph error messages and extensions in client errors (else redacted).

@@ -251,9 +251,10 @@ def _signature(representation: JSONObject) -> Any:
     """A hashable identity for deduplicating representations: the values themselves
     when they are scalars (fields are in a fixed order per type), else canonical JSON."""
     values = tuple(representation.values())
-    for value in values:
-        if isinstance(value, (dict, list)):
-            return orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+    try:
+        hash(values)
+    except TypeError:  # a list or object among them
+        return orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
     return values
 
 

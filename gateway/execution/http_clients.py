@@ -99,4 +99,10 @@ class HttpxClient:
 
 
 def http_client(kind: str) -> HTTPClient:
-    return HttpxClient() if kind == "httpx" else AiohttpClient()
+    if kind == "httpx":
+        return HttpxClient()
+    if kind == "aiohttp":
+        return AiohttpClient()
+    from gateway.execution.http1_client import Http1Client  # imports PostFailed from here
+
+    return Http1Client()

@@ -20,6 +20,38 @@ from gateway.types import JSONObject
 _MISSING: Any = object()
 _BUBBLE: Any = object()
 
+# What the shaper does with a field, decided once per selection (``_table``).
+_SCALAR = 0  # a non-list scalar: copied as it is unless null or absent
+_TYPENAME = 1
+_INTROSPECTION = 2
+_OTHER = 3  # lists, objects, enums: ``_value``
+
+_Table = dict[str, list[tuple[str, int, NField]]]
+
+
+def _table(selection: NSelection) -> _Table:
+    table: _Table = {}
+    for type_name, fields in selection.by_type.items():
+        entries = table[type_name] = []
+        for nfield in fields:
+            if nfield.name == "__typename":
+                kind = _TYPENAME
+            elif nfield.introspection:
+                kind = _INTROSPECTION
+            elif (
+                nfield.selection is None
+                and nfield.enum_values is None
+                and len(nfield.chain) == 1
+                and nfield.chain[0][0] != "list"
+            ):
+                kind = _SCALAR
+            else:
+                kind = _OTHER
+            entries.append((nfield.key, kind, nfield))
+    selection.shape_table = table
+    return table
+
+
 #: A response path as a linked list (parent, key): materialized only for errors.
 _LinkedPath = tuple[Any, str | int] | None
 
@@ -35,27 +67,30 @@ class Shaper:
         return None if result is _BUBBLE else result
 
     def _selection(self, selection: NSelection, obj: JSONObject, path: _LinkedPath) -> Any:
+        table: _Table = selection.shape_table or _table(selection)
         if selection.abstract:
             type_name = obj.get("__typename")
-            fields = selection.by_type.get(type_name) if isinstance(type_name, str) else None
+            fields = table.get(type_name) if isinstance(type_name, str) else None
             if fields is None:
                 return {}
         else:
             type_name = selection.parent
-            fields = selection.by_type[type_name]
+            fields = table[type_name]
         out: JSONObject = {}
-        for nfield in fields:
-            key = nfield.key
-            if nfield.name == "__typename":
+        get = obj.get
+        for key, kind, nfield in fields:
+            value = get(key, _MISSING)
+            if kind == _SCALAR and value is not None and value is not _MISSING:
+                out[key] = value  # the common case, inline: most fields are scalars
+            elif kind == _TYPENAME:
                 out[key] = type_name
-                continue
-            if nfield.introspection:
+            elif kind == _INTROSPECTION:
                 out[key] = self.introspection.get(key)
-                continue
-            value = self._value(nfield, 0, obj.get(key, _MISSING), (path, key))
-            if value is _BUBBLE:
-                return _BUBBLE
-            out[key] = value
+            else:
+                value = self._value(nfield, 0, value, (path, key))
+                if value is _BUBBLE:
+                    return _BUBBLE
+                out[key] = value
         return out
 
     def _value(self, nfield: NField, level: int, value: Any, path: _LinkedPath) -> Any:

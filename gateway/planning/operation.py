@@ -70,6 +70,9 @@ class NSelection:
     parent: str
     abstract: bool
     by_type: dict[str, list[NField]] = field(default_factory=dict)
+    #: The shaper's per-type table of these fields, built on first use and kept with
+    #: the cached plan (``gateway.execution.shaping``): nothing to decide per request.
+    shape_table: Any = None
 
 
 @dataclass(slots=True)

@@ -1,0 +1,310 @@
+"""A lean HTTP/1.1 client for subgraph requests: keep-alive pools on asyncio protocols.
+
+Why not only aiohttp: a subgraph request is always the same shape (POST a JSON body to a
+configured URL, read the whole answer), and on the benchmark aiohttp's general-purpose
+request path (cookies, redirects, tracing, multipart, stream readers) was a fifth of the
+gateway's CPU. This client does only that one exchange: the request head is formatted in
+one string, bytes go straight from the event loop into ``httptools`` (the llhttp parser
+uvicorn uses) and the answer is returned whole. ``aiohttp`` and ``httpx`` remain
+selectable (``engine.subgraph_http_client``); the same transport tests run on all three.
+
+State machine of one connection: idle (in its pool) -> busy (one exchange) -> idle again
+if the response allowed keep-alive, else closed. A connection the server closes while
+idle leaves its pool at once; one that fails or is cancelled mid-exchange is closed,
+never reused (a late answer must not become the next request's answer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import zlib
+from collections import deque
+from typing import cast
+from urllib.parse import urlsplit
+
+import brotli  # type: ignore[import-untyped]
+import httptools
+
+from gateway.execution.http_clients import PostFailed
+
+#: Headers the client writes itself: a forwarded header of these names is not sent.
+_OWN_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+
+
+#: status, body, whether the connection may be reused, Content-Encoding.
+_Answer = tuple[int, bytes, bool, bytes]
+
+
+class _Exchange:
+    """What one response has delivered so far."""
+
+    __slots__ = ("body", "done", "encoding", "headers_done", "reading_to_eof")
+
+    def __init__(self, done: asyncio.Future[_Answer]) -> None:
+        self.done = done
+        self.body: list[bytes] = []
+        self.encoding = b""
+        self.headers_done = False
+        #: No Content-Length and not chunked: the body ends when the connection does.
+        self.reading_to_eof = False
+
+
+class _Connection(asyncio.Protocol):
+    def __init__(self, pool: _Pool) -> None:
+        self.pool = pool
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.exchange: _Exchange | None = None
+        self.closed = False
+        self._framed = False
+
+    # -- asyncio.Protocol ---------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports are not subclasses of asyncio.Transport; same interface.
+        self.transport = cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        if self.exchange is None:
+            # Bytes nobody asked for: the connection's framing can't be trusted.
+            self.close()
+            return
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            self._fail("the response is not valid HTTP")
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        exchange = self.exchange
+        if exchange is not None and not exchange.done.done():
+            if exchange.headers_done and exchange.reading_to_eof:
+                self._complete(keep_alive=False)
+            else:
+                self._fail("the connection closed before the response was complete")
+        self.pool.forget(self)
+
+    # -- httptools callbacks --------------------------------------------------------
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        lowered = name.lower()
+        if lowered in (b"content-length", b"transfer-encoding"):
+            self._framed = True
+        elif lowered == b"content-encoding" and self.exchange is not None:
+            self.exchange.encoding = value.strip().lower()
+
+    def on_headers_complete(self) -> None:
+        if self.exchange is not None:
+            self.exchange.headers_done = True
+            self.exchange.reading_to_eof = not self._framed
+
+    def on_body(self, body: bytes) -> None:
+        if self.exchange is not None:
+            self.exchange.body.append(body)
+
+    def on_message_complete(self) -> None:
+        self._complete(keep_alive=self.parser.should_keep_alive())
+
+    # -- the exchange -------------------------------------------------------------------
+
+    def start(self, request: bytes) -> asyncio.Future[_Answer]:
+        assert self.transport is not None
+        done: asyncio.Future[_Answer] = self.pool.loop.create_future()
+        self.exchange = _Exchange(done)
+        self._framed = False
+        self.transport.write(request)
+        return done
+
+    def _complete(self, keep_alive: bool) -> None:
+        exchange = self.exchange
+        if exchange is None or exchange.done.done():
+            return
+        self.exchange = None
+        status = self.parser.get_status_code()
+        if status < 200:  # 1xx: an interim answer; the real one follows
+            self.exchange = exchange
+            exchange.body.clear()
+            return
+        exchange.done.set_result((status, b"".join(exchange.body), keep_alive, exchange.encoding))
+
+    def _fail(self, reason: str) -> None:
+        exchange, self.exchange = self.exchange, None
+        if exchange is not None and not exchange.done.done():
+            exchange.done.set_exception(PostFailed(reason))
+        self.close()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if self.transport is not None:
+                self.transport.close()
+            self.pool.forget(self)
+
+
+class _Pool:
+    """The connections to one origin (scheme, host, port), at most ``limit`` open."""
+
+    def __init__(self, host: str, port: int, tls: ssl.SSLContext | None, limit: int) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.limit = limit
+        self.idle: list[_Connection] = []
+        self.open: set[_Connection] = set()
+        self.waiters: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self) -> _Connection:
+        while True:
+            while self.idle:
+                connection = self.idle.pop()  # the most recently used: least likely stale
+                if not connection.closed:
+                    return connection
+            if len(self.open) < self.limit:
+                return await self._connect()
+            waiter = self.loop.create_future()
+            self.waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                if not waiter.done():
+                    waiter.cancel()
+
+    async def _connect(self) -> _Connection:
+        connection = _Connection(self)
+        self.open.add(connection)  # counted while connecting: the limit holds
+        try:
+            transport, _ = await self.loop.create_connection(
+                lambda: connection,
+                self.host,
+                self.port,
+                ssl=self.tls,
+                server_hostname=self.host if self.tls else None,
+            )
+        except BaseException:
+            self.forget(connection)
+            raise
+        # uvloop may return before it has called connection_made.
+        connection.transport = transport
+        return connection
+
+    def release(self, connection: _Connection, reuse: bool) -> None:
+        if reuse and not connection.closed:
+            self.idle.append(connection)
+            self._wake()
+        else:
+            connection.close()
+
+    def forget(self, connection: _Connection) -> None:
+        if connection in self.open:
+            self.open.discard(connection)
+            if connection in self.idle:
+                self.idle.remove(connection)
+            self._wake()
+
+    def _wake(self) -> None:
+        while self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def close(self) -> None:
+        for connection in list(self.open):
+            connection.close()
+
+
+class Http1Client:
+    """``post(url, body, headers, timeout) -> (status, content)`` over pooled HTTP/1.1."""
+
+    def __init__(self, max_connections: int = 256) -> None:
+        self._max_connections = max_connections
+        self._pools: dict[tuple[str, str, int], _Pool] = {}
+        #: Per URL: its pool's key and the request line and Host header, formatted once.
+        self._targets: dict[str, tuple[tuple[str, str, int], str]] = {}
+        self._tls: ssl.SSLContext | None = None
+
+    def _target(self, url: str) -> tuple[_Pool, str]:
+        known = self._targets.get(url)
+        if known is None:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise PostFailed(f"unsupported URL {url!r}")
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            path = parts.path or "/"
+            if parts.query:
+                path += "?" + parts.query
+            host = parts.hostname
+            shown = f"[{host}]" if ":" in host else host
+            if parts.port:
+                shown += f":{parts.port}"
+            known = ((parts.scheme, host, port), f"POST {path} HTTP/1.1\r\nhost: {shown}\r\n")
+            self._targets[url] = known
+        key, head = known
+        pool = self._pools.get(key)
+        if pool is None:
+            tls: ssl.SSLContext | None = None
+            if key[0] == "https":
+                if self._tls is None:
+                    self._tls = ssl.create_default_context()
+                tls = self._tls
+            pool = self._pools[key] = _Pool(key[1], key[2], tls, self._max_connections)
+        return pool, head
+
+    async def post(
+        self, url: str, body: bytes, headers: dict[str, str], timeout: float
+    ) -> tuple[int, bytes]:
+        pool, head = self._target(url)
+        request = _request(head, body, headers)
+        try:
+            async with asyncio.timeout(timeout):
+                connection = await pool.acquire()
+                reuse = False
+                try:
+                    status, content, reuse, encoding = await connection.start(request)
+                finally:
+                    # Cancelled or failed mid-exchange: close, never reuse.
+                    pool.release(connection, reuse)
+        except TimeoutError:
+            raise PostFailed(f"timed out after {timeout:g}s") from None
+        except OSError as error:
+            raise PostFailed(type(error).__name__) from None
+        return status, _decoded(content, encoding)
+
+    async def close(self) -> None:
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+
+
+def _request(head: str, body: bytes, headers: dict[str, str]) -> bytes:
+    lines = [head, f"content-length: {len(body)}\r\n"]
+    for name, value in headers.items():
+        if name.lower() in _OWN_HEADERS:
+            continue
+        if "\r" in value or "\n" in value or "\r" in name or "\n" in name or ":" in name:
+            # Forwarded values come from clients: never let one add a header or a request.
+            raise PostFailed(f"header {name!r} has a value that cannot be sent")
+        lines.append(f"{name}: {value}\r\n")
+    lines.append("\r\n")
+    try:
+        return "".join(lines).encode("latin-1") + body
+    except UnicodeEncodeError:
+        raise PostFailed("a forwarded header has characters HTTP/1.1 cannot carry") from None
+
+
+def _decoded(content: bytes, encoding: bytes) -> bytes:
+    """The body without its Content-Encoding (we ask for none; some servers send it)."""
+    try:
+        if encoding in (b"", b"identity"):
+            return content
+        if encoding in (b"gzip", b"x-gzip"):
+            return zlib.decompress(content, wbits=31)
+        if encoding == b"deflate":
+            return zlib.decompress(content)
+        if encoding == b"br":
+            return bytes(brotli.decompress(content))
+    except (zlib.error, brotli.error):
+        raise PostFailed(f"the response's {encoding.decode()} encoding is corrupt") from None
+    raise PostFailed(f"the response has an unsupported encoding {encoding.decode()!r}")
