@@ -305,9 +305,15 @@ def merge(target: JSONObject, source: JSONObject) -> None:
     """Deep-merge ``source`` into ``target`` (objects by key, lists element-wise)."""
     for key, value in source.items():
         existing = target.get(key)
-        if isinstance(existing, dict) and isinstance(value, dict):
+        kind = type(value)
+        if existing is None or (kind is not dict and kind is not list):
+            # The common cases, decided without walking: a field the object lacks, or
+            # a scalar. Objects and lists are merged in place, never replaced: other
+            # fetches may hold the objects inside them.
+            target[key] = value
+        elif kind is dict and type(existing) is dict:
             merge(existing, value)
-        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+        elif kind is list and type(existing) is list and len(existing) == len(value):
             _merge_lists(existing, value)
         else:
             target[key] = value
