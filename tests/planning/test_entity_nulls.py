@@ -241,3 +241,78 @@ QueryPlan {
             ],
         }
     )
+
+
+async def test_one_fetch_for_two_paths_puts_an_entity_error_at_every_place(
+    gw: KitGateway,
+) -> None:
+    # things.@ and grid.@.@ need the same fields of the same entities from b: one
+    # request, Thing 1 sent once, and its error lands at each of its three places.
+    plan, body = await gw.run("{ things { extra } grid { extra } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        things {
+          __typename
+          id
+        }
+        grid {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(paths: ["things.@", "grid.@.@"]) {
+      Fetch(service: "b") {
+        {
+          ... on Thing {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Thing {
+            extra
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == snapshot(
+        {
+            "data": {
+                "things": [{"extra": None}, {"extra": None}, {"extra": "x3"}, None],
+                "grid": [[{"extra": None}, None], None, [{"extra": None}]],
+            },
+            "errors": [
+                {
+                    "message": "no extra",
+                    "path": ["things", 0, "extra"],
+                    "extensions": {"code": "E1", "service": "b"},
+                },
+                {
+                    "message": "no extra",
+                    "path": ["grid", 0, 0, "extra"],
+                    "extensions": {"code": "E1", "service": "b"},
+                },
+                {
+                    "message": "no extra",
+                    "path": ["grid", 2, 0, "extra"],
+                    "extensions": {"code": "E1", "service": "b"},
+                },
+            ],
+        }
+    )
+    (request,) = gw["b"].requests
+    assert request.variables == snapshot(
+        {
+            "representations": [
+                {"__typename": "Thing", "id": "1"},
+                {"__typename": "Thing", "id": "3"},
+            ]
+        }
+    )
