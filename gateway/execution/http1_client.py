@@ -87,6 +87,13 @@ class _Connection(asyncio.Protocol):
 
     # -- httptools callbacks --------------------------------------------------------
 
+    def on_message_begin(self) -> None:
+        if self.exchange is None:
+            # A second answer to one request, in the same segment as the first: kept,
+            # the connection would hand its rest to the next request as that one's answer.
+            self.close()
+        self._framed = False  # per message: a 1xx's head says nothing of the real answer
+
     def on_header(self, name: bytes, value: bytes) -> None:
         lowered = name.lower()
         if lowered in (b"content-length", b"transfer-encoding"):
@@ -112,7 +119,6 @@ class _Connection(asyncio.Protocol):
         assert self.transport is not None
         done: asyncio.Future[_Answer] = self.pool.loop.create_future()
         self.exchange = _Exchange(done)
-        self._framed = False
         self.transport.write(request)
         return done
 
@@ -125,6 +131,10 @@ class _Connection(asyncio.Protocol):
         if status < 200:  # 1xx: an interim answer; the real one follows
             self.exchange = exchange
             exchange.body.clear()
+            exchange.encoding = b""
+            # The real answer's head is still to come: a close before it is a failure,
+            # not the end of a body read to EOF (which left the request waiting forever).
+            exchange.headers_done = False
             return
         exchange.done.set_result((status, b"".join(exchange.body), keep_alive, exchange.encoding))
 
@@ -154,9 +164,13 @@ class _Pool:
         self.idle: list[_Connection] = []
         self.open: set[_Connection] = set()
         self.waiters: deque[asyncio.Future[None]] = deque()
+        self.closed = False
 
     async def acquire(self) -> _Connection:
         while True:
+            if self.closed:
+                # Its client was closed: a waiter must not open a connection nobody closes.
+                raise PostFailed("the HTTP client was closed")
             while self.idle:
                 connection = self.idle.pop()  # the most recently used: least likely stale
                 if not connection.closed:
@@ -167,9 +181,15 @@ class _Pool:
             self.waiters.append(waiter)
             try:
                 await waiter
-            finally:
-                if not waiter.done():
+            except BaseException:
+                if waiter.done() and not waiter.cancelled():
+                    # Woken, then cancelled before it could run: the wake-up was for a
+                    # free slot or idle connection, so pass it on or the next waiter
+                    # sleeps until its timeout.
+                    self._wake()
+                else:
                     waiter.cancel()
+                raise
 
     async def _connect(self) -> _Connection:
         connection = _Connection(self)
@@ -187,10 +207,15 @@ class _Pool:
             raise
         # uvloop may return before it has called connection_made.
         connection.transport = transport
+        if connection.closed:
+            # Closed while connecting (the client's close(), or already lost): close() had
+            # no transport to close then, and an exchange on it would wait forever.
+            transport.close()
+            raise PostFailed("the connection closed before the request was sent")
         return connection
 
     def release(self, connection: _Connection, reuse: bool) -> None:
-        if reuse and not connection.closed:
+        if reuse and not connection.closed and not self.closed:
             self.idle.append(connection)
             self._wake()
         else:
@@ -211,27 +236,39 @@ class _Pool:
                 return
 
     def close(self) -> None:
+        self.closed = True
         for connection in list(self.open):
             connection.close()
+        for waiter in self.waiters:  # each wakes to find the pool closed
+            if not waiter.done():
+                waiter.set_result(None)
+        self.waiters.clear()
 
 
 class Http1Client:
     """``post(url, body, headers, timeout) -> (status, content)`` over pooled HTTP/1.1."""
 
-    def __init__(self, max_connections: int = 256) -> None:
+    def __init__(
+        self, max_connections: int = 256, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
         self._max_connections = max_connections
         self._pools: dict[tuple[str, str, int], _Pool] = {}
         #: Per URL: its pool's key and the request line and Host header, formatted once.
         self._targets: dict[str, tuple[tuple[str, str, int], str]] = {}
-        self._tls: ssl.SSLContext | None = None
+        #: For https: the system's trust store unless given (a private CA, tests).
+        self._tls = ssl_context
 
     def _target(self, url: str) -> tuple[_Pool, str]:
         known = self._targets.get(url)
         if known is None:
             parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise PostFailed(f"unsupported URL {url!r}")
-            port = parts.port or (443 if parts.scheme == "https" else 80)
+            try:
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+            except ValueError:  # a port out of range or not a number
+                port = 0
+            if parts.scheme not in ("http", "https") or not parts.hostname or not port:
+                # Not the URL itself: reasons reach clients, subgraph URLs are internal.
+                raise PostFailed("the subgraph URL is not a valid http(s) URL")
             path = parts.path or "/"
             if parts.query:
                 path += "?" + parts.query

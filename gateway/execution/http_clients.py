@@ -70,6 +70,9 @@ class AiohttpClient:
             raise PostFailed(f"timed out after {timeout:g}s") from None
         except aiohttp.ClientError as error:
             raise PostFailed(type(error).__name__) from None
+        except ValueError:
+            # aiohttp refuses a header value with a line break this way: never sent.
+            raise PostFailed("a forwarded header has a value that cannot be sent") from None
 
     async def close(self) -> None:
         if self._session is not None:
