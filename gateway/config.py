@@ -15,6 +15,7 @@ from gateway.engine_config import EngineConfig
 from gateway.http.config import ServerConfig
 from gateway.limits.config import LimitsConfig
 from gateway.persisted.config import PersistedConfig
+from gateway.subscriptions.config import SubscriptionsConfig
 
 
 class _Section(BaseModel):
@@ -35,6 +36,9 @@ class SubgraphConfig(_Section):
     url: str | None = None
     #: Per-subgraph request timeout in seconds. Unset: ``engine.subgraph_timeout_seconds``.
     timeout_seconds: float | None = None
+    #: graphql-transport-ws URL for this subgraph's subscriptions. Unset: its HTTP URL
+    #: with the ``ws``/``wss`` scheme.
+    websocket_url: str | None = None
 
 
 class GatewayConfig(_Section):
@@ -45,6 +49,8 @@ class GatewayConfig(_Section):
     engine: EngineConfig = Field(default_factory=EngineConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     persisted: PersistedConfig = Field(default_factory=PersistedConfig)
+    #: Subscriptions over websockets (graphql-transport-ws) at ``server.graphql_path``.
+    subscriptions: SubscriptionsConfig = Field(default_factory=SubscriptionsConfig)
     #: Redis URL for shared stores (APQ, subscriptions fan-out). Unset: in-process stores.
     redis_url: str | None = None
     #: The HTTP front door: listen address, limits, batching, compression, GraphiQL.

@@ -5,6 +5,10 @@
       -> select the operation, coerce variables
       -> plan (cached) -> execute the plan -> shape the response
 
+``prepare`` runs every step up to the plan, for HTTP and the websocket alike; ``respond``
+executes a query or mutation; a subscription's stream is ``gateway.subscriptions``'s
+(the root fetch becomes an upstream subscription, the rest of the plan runs per event).
+
 ``Gateway`` owns the current supergraph state (swapped atomically on reload: in-flight
 requests finish on the state they started with) and the pooled subgraph transport.
 """
@@ -12,6 +16,7 @@ requests finish on the state they started with) and the pooled subgraph transpor
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +39,37 @@ from gateway.execution.inflight import InFlight
 from gateway.execution.shaping import Shaper
 from gateway.execution.transport import SubgraphTransport
 from gateway.introspection import introspect
-from gateway.limits import cost_requested, limits_extensions
+from gateway.limits import CostReport, cost_requested, limits_extensions
 from gateway.persisted.resolver import PersistedQueries
 from gateway.planning.operation import select_operation
 from gateway.planning.plan import QueryPlan
 from gateway.request import GraphQLParams, Outcome, RequestContext
 from gateway.state import SupergraphState
+from gateway.subscriptions.protocol import ConnectionRegistry
 from gateway.supergraph import Supergraph
 from gateway.types import JSONObject
+
+#: The stable code of a subscription sent over HTTP (clients branch on it).
+SUBSCRIPTION_OVER_HTTP = "SUBSCRIPTION_NOT_SUPPORTED_OVER_HTTP"
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An operation that passed every step before execution (``Gateway.prepare``)."""
+
+    #: The supergraph state it was planned on (a reload does not change it mid-way).
+    state: SupergraphState
+    params: GraphQLParams
+    document: ValidDocument
+    operation: OperationDefinitionNode
+    #: "query", "mutation" or "subscription".
+    kind: str
+    #: The coerced variables (planning and cost); fetches send the client's raw values.
+    variables: dict[str, Any]
+    cost: CostReport
+    plan: QueryPlan
+    #: The request headers ``engine.forward_headers`` lets through to subgraphs.
+    headers: dict[str, str]
 
 
 class Gateway:
@@ -63,6 +91,8 @@ class Gateway:
         )
         self._in_flight: InFlight[JSONObject] = InFlight()
         self.persisted = PersistedQueries.from_config(config.persisted, config.redis_url)
+        #: Open websocket connections: closing the gateway completes their subscriptions.
+        self.websockets = ConnectionRegistry()
 
     @classmethod
     async def create(cls, config: GatewayConfig, supergraph_sdl: str | None = None) -> Gateway:
@@ -79,8 +109,20 @@ class Gateway:
                 urls[name] = sub.url
         return urls
 
+    def websocket_url(self, subgraph: str) -> str:
+        """The graphql-transport-ws URL of ``subgraph``: configured, else its HTTP URL
+        with the ``ws``/``wss`` scheme."""
+        configured = self.config.subgraphs.get(subgraph)
+        if configured is not None and configured.websocket_url is not None:
+            return configured.websocket_url
+        url = self.transport.urls.get(subgraph, "")
+        if url.startswith("https://"):
+            return "wss://" + url.removeprefix("https://")
+        return "ws://" + url.removeprefix("http://")
+
     async def reload(self, supergraph_sdl: str) -> None:
-        """Swap to a new supergraph; in-flight requests finish on the old one."""
+        """Swap to a new supergraph; in-flight requests finish on the old one (running
+        subscriptions too: each keeps the plan it started with until it ends)."""
         state = SupergraphState(
             Supergraph.parse(supergraph_sdl), self.config.engine, self.config.limits
         )
@@ -107,6 +149,8 @@ class Gateway:
         return dict(zip(names, results, strict=True))
 
     async def close(self) -> None:
+        # Subscriptions first: their events may still need the transport.
+        await self.websockets.shutdown()
         await self.transport.close()
         await self.persisted.close()
 
@@ -122,6 +166,16 @@ class Gateway:
             return _request_failure(error, [error.to_graphql()])
 
     async def _execute(self, params: GraphQLParams, context: RequestContext) -> Outcome:
+        prepared = await self.prepare(params, context)
+        return Outcome(await self.respond(prepared, context))
+
+    async def prepare(
+        self, params: GraphQLParams, context: RequestContext, *, subscriptions: bool = False
+    ) -> Prepared:
+        """Every step before execution, for every transport: the document (text or
+        persisted), parse and validate (with the limit rules), the operation, variables,
+        cost, plan. Raises a ``GatewayError``; ``subscriptions`` is True only for the
+        websocket, the one transport that can carry a subscription's stream."""
         state = self.state
         text = await self.persisted.resolve(params, context)
         document = state.documents.get(text)
@@ -132,24 +186,50 @@ class Gateway:
                 f"Only queries may be sent with GET; this is a {kind}. Use POST.",
                 headers={"allow": "POST"},
             )
-        if kind == "subscription":
-            raise RequestError(
-                "Subscriptions are served over the gateway's websocket endpoint.",
-                code="SUBSCRIPTION_NOT_SUPPORTED_OVER_HTTP",
-            )
+        if kind == "subscription" and not subscriptions:
+            raise RequestError(self._subscription_refusal(), code=SUBSCRIPTION_OVER_HTTP)
         variables = _coerce_variables(state, operation, params.variables or {})
         cost = state.cost(document, params.operation_name, variables)
         plan = state.plan(document, params.operation_name, variables)
-        headers = self._forwarded_headers(context)
+        return Prepared(
+            state=state,
+            params=params,
+            document=document,
+            operation=operation,
+            kind=kind,
+            variables=variables,
+            cost=cost,
+            plan=plan,
+            headers=self._forwarded_headers(context),
+        )
+
+    def _subscription_refusal(self) -> str:
+        if not self.config.subscriptions.enabled:
+            return "Subscriptions are disabled on this gateway (subscriptions.enabled)."
+        return (
+            "Subscriptions are not served over HTTP: open a websocket to this same URL "
+            f"({self.config.server.graphql_path}) with the graphql-transport-ws subprotocol."
+        )
+
+    async def respond(self, prepared: Prepared, context: RequestContext) -> JSONObject:
+        """Execute a prepared query or mutation: the response body (with extensions)."""
+        params, plan = prepared.params, prepared.plan
+        headers = prepared.headers
 
         async def run() -> JSONObject:
             return await self._run_plan(
-                state, plan, document, operation, variables, params, headers
+                prepared.state,
+                plan,
+                prepared.document,
+                prepared.operation,
+                prepared.variables,
+                params,
+                headers,
             )
 
-        if kind == "query" and self.config.engine.dedupe_inbound_requests:
+        if prepared.kind == "query" and self.config.engine.dedupe_inbound_requests:
             key = (
-                document.signature,
+                prepared.document.signature,
                 params.operation_name,
                 orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS),
                 tuple(sorted(headers.items())),
@@ -158,8 +238,8 @@ class Gateway:
         else:
             body = await run()
         extensions = limits_extensions(
-            document.warnings,
-            cost,
+            prepared.document.warnings,
+            prepared.cost,
             expose_cost=cost_requested(self.config.limits.cost, context.headers),
         )
         if self._plan_requested(context):
@@ -167,7 +247,7 @@ class Gateway:
         if extensions:
             # The body may be shared with deduplicated requests: extend a copy.
             body = {**body, "extensions": extensions}
-        return Outcome(body)
+        return body
 
     async def _run_plan(
         self,

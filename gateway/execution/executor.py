@@ -66,15 +66,20 @@ class Execution:
         except FetchFailed as failure:
             self.errors.append(_fetch_error(failure))
             return
+        self.merge_root_response(fetch.subgraph, response)
+
+    def merge_root_response(self, subgraph: str, response: JSONObject) -> None:
+        """Merge a root fetch's response: ``data`` at the root, errors at client paths.
+
+        Public for subscriptions: each event of an upstream subscription is the response
+        of the plan's root fetch, merged here before the rest of the plan runs."""
         data = response.get("data")
         if isinstance(data, dict):
             merge(self.data, data)
         for error in _error_list(response):
             path = error.get("path")
             self.errors.append(
-                self._subgraph_error(
-                    error, fetch.subgraph, path if isinstance(path, list) else None
-                )
+                self._subgraph_error(error, subgraph, path if isinstance(path, list) else None)
             )
 
     async def _entity_fetch(self, paths: tuple[tuple[str, ...], ...], fetch: Fetch) -> None:

@@ -3,6 +3,7 @@
     CompressionMiddleware            brotli/gzip by Accept-Encoding, above a size
     └── Starlette router
         ├── {graphql_path}           GraphQL over HTTP (+ GraphiQL for browsers)
+        ├── {graphql_path} (ws)      graphql-transport-ws: subscriptions and operations
         ├── /graphiql-assets/...     GraphiQL's vendored files
         ├── /health                  liveness
         └── /ready                   readiness
@@ -21,7 +22,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from gateway.config import ENV_CONFIG_FILE, GatewayConfig, load_config
 from gateway.http.batching import BatchRunner
@@ -31,6 +32,7 @@ from gateway.http.graphiql import ASSETS_PATH, GraphiQLPage, assets_app
 from gateway.http.graphql_over_http import GraphQLEndpoint
 from gateway.http.health import Readiness, health
 from gateway.http.supergraph_watch import SupergraphWatcher
+from gateway.http.websocket import GraphQLWebSocketEndpoint
 from gateway.pipeline import Gateway
 
 logger = logging.getLogger("gateway.http")
@@ -72,6 +74,9 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
         Route("/health", health),
         Route("/ready", Readiness(engine.get_or_none, server.ready_timeout_seconds).respond),
     ]
+    if config.subscriptions.enabled:
+        websocket = GraphQLWebSocketEndpoint(engine.get, max_json_depth=server.max_json_depth)
+        routes.append(WebSocketRoute(server.graphql_path, websocket))
     if config.graphiql_enabled:
         routes.append(Mount(ASSETS_PATH, app=assets_app()))
     middleware = []

@@ -1,0 +1,57 @@
+"""Errors of operations over the websocket, each with a stable ``extensions.code``.
+
+    GatewayError
+    ├── TooManySubscriptions    TOO_MANY_SUBSCRIPTIONS — over the per-connection limit
+    ├── UnsupportedSubscription SUBSCRIPTION_PLAN_UNSUPPORTED — no single upstream root
+    └── SubscriptionFailed      the stream ended in errors: the subgraph's own (its code
+                                kept, as for HTTP fetches), or SUBGRAPH_FETCH_FAILED when
+                                the upstream websocket failed
+
+Each is sent to the client as one ``error`` message for the operation's id.
+"""
+
+from __future__ import annotations
+
+from gateway.errors import ErrorList, GatewayError, RequestError
+from gateway.types import JSONObject
+
+
+class TooManySubscriptions(RequestError):
+    code = "TOO_MANY_SUBSCRIPTIONS"
+
+
+class UnsupportedSubscription(RequestError):
+    code = "SUBSCRIPTION_PLAN_UNSUPPORTED"
+
+
+class SubscriptionFailed(GatewayError):
+    """The stream ended with these GraphQL errors (already in the client's form)."""
+
+    code = "SUBGRAPH_FETCH_FAILED"
+    status = 502
+
+    def __init__(self, errors: list[JSONObject]) -> None:
+        super().__init__(str(errors[0].get("message")) if errors else "Subscription failed")
+        self.errors = errors
+
+    def to_graphql_list(self) -> list[JSONObject]:
+        return self.errors
+
+
+def upstream_failed(subgraph: str, reason: str) -> SubscriptionFailed:
+    """The upstream websocket failed (connect, handshake, protocol, closed mid-stream)."""
+    return SubscriptionFailed(
+        [
+            {
+                "message": f"Subscription to '{subgraph}' failed: {reason}",
+                "extensions": {"code": "SUBGRAPH_FETCH_FAILED", "service": subgraph},
+            }
+        ]
+    )
+
+
+def graphql_errors(error: GatewayError) -> list[JSONObject]:
+    """The entries of an ``error`` message's payload for ``error``."""
+    if isinstance(error, ErrorList | SubscriptionFailed):
+        return error.to_graphql_list()
+    return [error.to_graphql()]

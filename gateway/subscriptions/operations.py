@@ -1,0 +1,49 @@
+"""Run one operation of a websocket connection through the gateway's pipeline.
+
+Every step before execution is the HTTP path's (``Gateway.prepare``: persisted queries,
+parse limits, validation, operation limits, cost, plan), so an operation is refused over
+the socket exactly when, and with the same ``extensions.code`` as, over HTTP. Then a
+query or mutation runs once (``Gateway.respond``: one ``next``), and a subscription
+streams (``run_subscription``: a ``next`` per event).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from gateway.request import GraphQLParams, RequestContext
+from gateway.subscriptions.execution import run_subscription
+from gateway.types import Headers, JSONObject
+
+if TYPE_CHECKING:
+    from gateway.pipeline import Gateway
+
+
+class OperationChannel(Protocol):
+    """What an operation may do with its connection."""
+
+    async def next(self, result: JSONObject) -> None:
+        """Send one execution result (a ``next`` message)."""
+
+    def begin_stream(self) -> None:
+        """Count this operation as a subscription; ``TooManySubscriptions`` over the limit."""
+
+
+class OperationRunner:
+    """Runs operations for the connections of one gateway."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    async def __call__(
+        self, params: GraphQLParams, headers: Headers, channel: OperationChannel
+    ) -> None:
+        """Run ``params`` to the end; a ``GatewayError`` when it fails."""
+        # Websocket operations may be mutations: the pipeline treats them like POSTs.
+        context = RequestContext(method="POST", headers=dict(headers))
+        prepared = await self.gateway.prepare(params, context, subscriptions=True)
+        if prepared.kind != "subscription":
+            await channel.next(await self.gateway.respond(prepared, context))
+            return
+        channel.begin_stream()
+        await run_subscription(self.gateway, prepared, channel.next)

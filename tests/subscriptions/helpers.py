@@ -1,0 +1,189 @@
+"""The gateway on a real socket in front of the real subgraphs, and websocket helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
+
+from gateway.config import GatewayConfig, SubgraphConfig
+from gateway.engine_config import EngineConfig
+from gateway.http.app import create_app
+from gateway.pipeline import Gateway
+from subgraphs.progress.state import channel_for
+from tests.servers import running_app
+from tests.subgraphs.helpers import RunningSubgraphs, as_user
+
+SUPERGRAPH = Path(__file__).parents[2] / "schema" / "supergraph.graphql"
+PROTOCOL = Subprotocol("graphql-transport-ws")
+
+PROGRESS = """subscription P($course: ID) { progressUpdated(courseId: $course) {
+    occurredAt lesson { id title course { id title } } course { id title }
+    progress { completedLessons } } }"""
+COMPLETE = """mutation C($input: CompleteLessonInput!) {
+    completeLesson(input: $input) { clientMutationId } }"""
+
+
+@dataclass
+class Platform:
+    subgraphs: RunningSubgraphs
+    gateway: Gateway
+    http: httpx.AsyncClient
+    #: The gateway's GraphQL endpoint (http://...); ``ws_url`` the same as ws://.
+    url: str
+
+    @property
+    def ws_url(self) -> str:
+        return "ws" + self.url.removeprefix("http")
+
+    def subscribers(self, user: str) -> int:
+        """Subscribers the progress subgraph has for ``user``'s events right now."""
+        count: int = self.subgraphs.apps["progress"].state.broker.subscriber_count(
+            channel_for(user)
+        )
+        return count
+
+    async def wait_for_subscribers(self, user: str, expected: int) -> None:
+        """Until the progress subgraph has exactly ``expected`` subscribers for ``user``."""
+        for _ in range(1000):
+            if self.subscribers(user) == expected:
+                return
+            await asyncio.sleep(0.005)
+        raise AssertionError(f"{self.subscribers(user)} subscribers for {user}, not {expected}")
+
+    async def wait_for_connections(self, expected: int) -> None:
+        """Until the gateway serves exactly ``expected`` websocket connections."""
+        for _ in range(1000):
+            if len(self.gateway.websockets) == expected:
+                return
+            await asyncio.sleep(0.005)
+        raise AssertionError(f"{len(self.gateway.websockets)} connections, not {expected}")
+
+    async def post(
+        self, query: str, variables: Mapping[str, Any] | None = None, **headers: str
+    ) -> dict[str, Any]:
+        response = await self.http.post(
+            self.url, json={"query": query, "variables": dict(variables or {})}, headers=headers
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def complete_lesson(self, user: str, lesson: str, mutation_id: str = "m") -> None:
+        """Complete ``lesson`` as ``user`` through the gateway, over HTTP."""
+        body = await self.post(
+            COMPLETE,
+            {"input": {"lessonId": lesson, "clientMutationId": mutation_id}},
+            **as_user(user),
+        )
+        assert body == {"data": {"completeLesson": {"clientMutationId": mutation_id}}}, body
+
+
+@contextlib.asynccontextmanager
+async def gateway_platform(
+    subgraphs: RunningSubgraphs,
+    http: httpx.AsyncClient,
+    subgraph_overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    **sections: Any,
+) -> AsyncIterator[Platform]:
+    """The gateway app on uvicorn at 127.0.0.1:0; ``sections`` are config sections,
+    ``subgraph_overrides`` extra per-subgraph settings (beside the running URLs)."""
+    overrides = subgraph_overrides or {}
+    config = GatewayConfig.model_validate(
+        {
+            "subgraphs": {
+                name: SubgraphConfig(url=url, **overrides.get(name, {})).model_dump()
+                for name, url in subgraphs.urls.items()
+            },
+            "engine": EngineConfig(forward_headers=["x-user-id", "x-user-roles"]).model_dump(),
+            "supergraph": {"watch": False},
+            **sections,
+        }
+    )
+    gateway = await Gateway.create(config, SUPERGRAPH.read_text())
+    try:
+        async with running_app(create_app(config, gateway)) as base:
+            yield Platform(subgraphs, gateway, http, f"{base}/graphql")
+    finally:
+        await gateway.close()
+
+
+class Client:
+    """A graphql-transport-ws client on a real ``websockets`` connection."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+
+    async def send(self, message: Mapping[str, Any]) -> None:
+        await self.connection.send(json.dumps(message))
+
+    async def receive(self, timeout: float = 5) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.connection.recv(), timeout)
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+    async def init(self, payload: Mapping[str, Any] | None = None) -> None:
+        await self.send({"type": "connection_init", "payload": dict(payload or {})})
+        assert await self.receive() == {"type": "connection_ack"}
+
+    async def subscribe(
+        self,
+        op_id: str,
+        query: str | None,
+        variables: Mapping[str, Any] | None = None,
+        extensions: Mapping[str, Any] | None = None,
+    ) -> None:
+        payload: dict[str, Any] = {"variables": dict(variables or {})}
+        if query is not None:
+            payload["query"] = query
+        if extensions is not None:
+            payload["extensions"] = dict(extensions)
+        await self.send({"id": op_id, "type": "subscribe", "payload": payload})
+
+    async def closed(self, timeout: float = 5) -> tuple[int, str]:
+        """Wait for the server to close the socket: its close code and reason."""
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await asyncio.wait_for(self.connection.recv(), timeout)
+        close = self.connection.protocol.close_rcvd
+        assert close is not None, "the server did not send a close frame"
+        return close.code, close.reason
+
+
+@contextlib.asynccontextmanager
+async def websocket(
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    subprotocols: list[Subprotocol] | None = None,
+) -> AsyncIterator[Client]:
+    """An open websocket to ``url`` (no ``connection_init`` sent yet)."""
+    async with connect(
+        url,
+        subprotocols=[PROTOCOL] if subprotocols is None else subprotocols,
+        additional_headers=dict(headers or {}),
+        open_timeout=5,
+        close_timeout=2,
+    ) as connection:
+        yield Client(connection)
+
+
+def fresh_learner(subgraphs: RunningSubgraphs, index: int = 0) -> str:
+    """A learner with no enrollments (so no completions yet)."""
+    enrolled = {e["user_id"] for e in subgraphs.data.enrollments}
+    learners = [
+        u["id"] for u in subgraphs.data.users if u["role"] == "LEARNER" and u["id"] not in enrolled
+    ]
+    return learners[index]
+
+
+def lessons_of(subgraphs: RunningSubgraphs, course_id: str) -> list[dict[str, Any]]:
+    lessons = [x for x in subgraphs.data.lessons if x["course_id"] == course_id]
+    return sorted(lessons, key=lambda x: x["position"])
