@@ -6,44 +6,18 @@ gateway settings (persisted queries, limits, subscriptions) for the tests that n
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.subgraphs.helpers import (
-    RunningSubgraphs,
-    create_pg_databases,
-    drop_pg_databases,
-    running_subgraphs,
-    use_postgres,
-)
+from tests.subgraphs.fixtures import shared_databases, subgraphs
+from tests.subgraphs.helpers import RunningSubgraphs
 from tests.subscriptions.helpers import Platform, gateway_platform
 
 PlatformFactory = Callable[..., contextlib.AbstractAsyncContextManager[Platform]]
-
-
-@pytest.fixture(scope="session")
-def shared_databases() -> Iterator[dict[str, str] | None]:
-    """On PostgreSQL one set of throwaway databases for the session (reseeded per test);
-    on SQLite None: fresh files per test."""
-    if not use_postgres():
-        yield None
-        return
-    urls = asyncio.run(create_pg_databases())
-    try:
-        yield urls
-    finally:
-        asyncio.run(drop_pg_databases(urls))
-
-
-@pytest.fixture
-async def subgraphs(shared_databases: dict[str, str] | None) -> AsyncIterator[RunningSubgraphs]:
-    async with running_subgraphs(database_urls=shared_databases) as running:
-        yield running
 
 
 @pytest.fixture
@@ -64,3 +38,6 @@ def make_platform(subgraphs: RunningSubgraphs, http: httpx.AsyncClient) -> Platf
 async def platform(make_platform: PlatformFactory) -> AsyncIterator[Platform]:
     async with make_platform() as running:
         yield running
+
+
+__all__ = ["shared_databases", "subgraphs"]  # fixtures, re-exported for pytest
