@@ -1,6 +1,7 @@
 # The HTTP front door's build and test dependencies (issue 4).
 #
-# GraphiQL is installed from npm at a locked version and copied into the package
+# GraphiQL (with graphql-ws's browser build, for subscriptions over the websocket) is
+# installed from npm at a locked version and copied into the package
 # (gateway/http/static/vendor/), so the gateway serves it itself and it works offline.
 # The graphql-http audit and the headless-browser test each have a locked npm project.
 
@@ -10,12 +11,13 @@ GRAPHIQL_FILES := \
 	node_modules/graphiql/graphiql.min.js \
 	node_modules/graphiql/graphiql.min.css \
 	node_modules/react/umd/react.production.min.js \
-	node_modules/react-dom/umd/react-dom.production.min.js
+	node_modules/react-dom/umd/react-dom.production.min.js \
+	node_modules/graphql-ws/umd/graphql-ws.min.js
 NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 
 .PHONY: vendor-graphiql http-test-deps
 
-## Copy GraphiQL and React from the locked npm install into the Python package.
+## Copy GraphiQL, React and graphql-ws from the locked npm install into the Python package.
 vendor-graphiql: $(GRAPHIQL_VENDOR)/.stamp
 
 $(GRAPHIQL_VENDOR)/.stamp: $(GRAPHIQL_DIR)/package-lock.json
@@ -23,6 +25,7 @@ $(GRAPHIQL_VENDOR)/.stamp: $(GRAPHIQL_DIR)/package-lock.json
 	mkdir -p $(GRAPHIQL_VENDOR)
 	cd $(GRAPHIQL_DIR) && cp $(GRAPHIQL_FILES) vendor/
 	cp $(GRAPHIQL_DIR)/node_modules/graphiql/LICENSE $(GRAPHIQL_VENDOR)/GRAPHIQL-LICENSE
+	cp $(GRAPHIQL_DIR)/node_modules/graphql-ws/LICENSE.md $(GRAPHIQL_VENDOR)/GRAPHQL-WS-LICENSE.md
 	touch $@
 
 tests/audit/node_modules/.package-lock.json: tests/audit/package-lock.json

@@ -27,7 +27,11 @@ async def test_browser_gets_graphiql(client: httpx.AsyncClient) -> None:
         "/graphiql-assets/react.production.min.js",
         "/graphiql-assets/react-dom.production.min.js",
         "/graphiql-assets/graphiql.min.js",
+        "/graphiql-assets/graphql-ws.min.js",
     ]
+    # Subscriptions over graphql-transport-ws at the same URL, headers in connection_init.
+    assert "graphqlWs.createClient" in page
+    assert "connectionParams: { headers: strings }" in page
     assert "http://" not in page and "https://" not in page  # nothing from elsewhere
 
 
@@ -38,6 +42,7 @@ async def test_browser_gets_graphiql(client: httpx.AsyncClient) -> None:
         ("graphiql.min.css", "text/css"),
         ("react.production.min.js", "text/javascript"),
         ("react-dom.production.min.js", "text/javascript"),
+        ("graphql-ws.min.js", "text/javascript"),
     ],
 )
 async def test_assets_are_served(client: httpx.AsyncClient, asset: str, content_type: str) -> None:
