@@ -1,0 +1,104 @@
+"""The fetch DAG: the steps a plan will take, before they become plan nodes.
+
+A ``FetchGroup`` is one request to one subgraph: the root fetch of an operation, or an
+entity fetch (``_entities``) for the objects at one response path. The walk
+(``gateway.planning.walk``) adds fields to groups as it decides where each field comes
+from; a group depends on the groups that supply its representations (keys and
+``@requires`` fields). ``FetchGraph`` owns the groups and hands out children, so that
+fields that take the same jump share one fetch.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from graphql import print_ast
+
+from gateway.errors import GatewayError
+from gateway.planning.operation import NField
+from gateway.planning.selection import SubField, SubSelection
+
+Path = tuple[str, ...]
+
+
+class PlanningError(GatewayError):
+    """The operation cannot be planned; the message names the field and the reason."""
+
+    code = "QUERY_PLANNING_FAILED"
+    status = 500
+
+
+@dataclass(eq=False)
+class FetchGroup:
+    id: int
+    subgraph: str
+    path: Path
+    entity: bool
+    parent: FetchGroup | None
+    selection: SubSelection = field(default_factory=SubSelection)
+    #: Entity fetches: per entity type, the representation's fields (planned selection).
+    requires: dict[str, list[tuple[NField, SubField, bool]]] = field(default_factory=dict)
+    #: Entity fetches: the ``__typename`` sent for objects of a type, when it differs
+    #: (objects of an interface's implementations sent to an ``@interfaceObject``).
+    sent_types: dict[str, str] = field(default_factory=dict)
+    depends_on: set[FetchGroup] = field(default_factory=set)
+    children: dict[tuple[str, Path, int], FetchGroup] = field(default_factory=dict)
+    variables: set[str] = field(default_factory=set)
+
+    def __hash__(self) -> int:
+        return self.id
+
+    def root(self) -> FetchGroup:
+        group = self
+        while group.parent is not None:
+            group = group.parent
+        return group
+
+
+class FetchGraph:
+    """All fetch groups of one planning run, in creation order."""
+
+    def __init__(self) -> None:
+        self.groups: list[FetchGroup] = []
+        self._ids = itertools.count()
+
+    def new_group(
+        self, subgraph: str, path: Path, entity: bool, parent: FetchGroup | None
+    ) -> FetchGroup:
+        group = FetchGroup(next(self._ids), subgraph, path, entity, parent)
+        if parent is not None:
+            group.depends_on.add(parent)
+        self.groups.append(group)
+        return group
+
+    def child(
+        self, group: FetchGroup, subgraph: str, path: Path, type_name: str, wanted: list[NField]
+    ) -> FetchGroup:
+        """The entity fetch under ``group`` for (subgraph, path). Two fields that require
+        the same field with different arguments cannot share one representation (it has
+        one value per field name), so such a requirement gets a fetch of its own."""
+        for variant in itertools.count():
+            child = group.children.get((subgraph, path, variant))
+            if child is None:
+                child = self.new_group(subgraph, path, True, group)
+                group.children[(subgraph, path, variant)] = child
+                return child
+            if not _conflicting(child.requires.get(type_name, []), wanted):
+                return child
+        raise AssertionError("unreachable")
+
+    def subtree(self, root: FetchGroup) -> list[FetchGroup]:
+        """The groups that descend from ``root`` (a mutation's root fields run one by one)."""
+        return [g for g in self.groups if g.root() is root]
+
+
+def _conflicting(entries: list[tuple[NField, SubField, bool]], wanted: list[NField]) -> bool:
+    held = {nfield.name: _arguments_text(nfield) for nfield, _, _ in entries}
+    return any(
+        nfield.name in held and held[nfield.name] != _arguments_text(nfield) for nfield in wanted
+    )
+
+
+def _arguments_text(nfield: NField) -> str:
+    return ", ".join(print_ast(argument) for argument in nfield.arguments)

@@ -1,0 +1,112 @@
+"""What one subgraph can answer from where the walk stands.
+
+Pure questions over the supergraph's resolution facts (``gateway.planning.graph``) and
+a normalized selection: can this subgraph resolve a field together with everything
+below it, does it hold an entity's key, does a field's ``@requires`` need other
+subgraphs. ``provided`` is the ``@provides`` selection in force on the current path:
+fields it names are resolvable here although they are ``@external``.
+"""
+
+from __future__ import annotations
+
+from graphql import FieldNode, SelectionSetNode
+
+from gateway.planning.graph import SupergraphGraph, parse_field_set, provided_field
+from gateway.planning.operation import NField, Normalizer
+
+
+class Reach:
+    def __init__(self, graph: SupergraphGraph) -> None:
+        self.graph = graph
+        self._field_sets = Normalizer(graph.schema, {}, {})
+
+    def field_set(self, type_name: str, field_set: str) -> list[NField]:
+        """A ``FieldSet`` (key or requirement) of ``type_name`` as normalized fields."""
+        schema_type = self.graph.schema.get_type(type_name)
+        if schema_type is None:
+            return []
+        selection = self._field_sets.selection(
+            schema_type,
+            list(parse_field_set(field_set).selections),
+        )
+        if selection.abstract:
+            # A key on an interface selects the interface's own fields: the same for
+            # every implementation.
+            return next(iter(selection.by_type.values()), [])
+        return selection.by_type.get(type_name, [])
+
+    def provided_below(
+        self, type_name: str, field_name: str, subgraph: str, provided: SelectionSetNode | None
+    ) -> SelectionSetNode | None:
+        """The ``@provides`` selection in force below ``type.field`` in ``subgraph``."""
+        if provided is not None:
+            found = provided_field(provided, type_name, field_name)
+            if isinstance(found, FieldNode):
+                return found.selection_set
+        join = self.graph.join_field(type_name, field_name, subgraph)
+        if join is not None and join.provides:
+            return parse_field_set(join.provides)
+        return None
+
+    def stuck_below(
+        self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None
+    ) -> bool:
+        """True when a value-type (key-less) field below ``nfield`` is out of this
+        subgraph's reach: there is no key to come back through to another subgraph."""
+        if nfield.selection is None:
+            return False
+        below = self.provided_below(type_name, nfield.name, subgraph, provided)
+        for inner_type, fields in nfield.selection.by_type.items():
+            if self.graph.is_entity(inner_type):
+                continue
+            for inner in fields:
+                if inner.name == "__typename":
+                    continue
+                if not self.graph.can_resolve(inner_type, inner.name, subgraph, below):
+                    return True
+                if self.stuck_below(inner_type, inner, subgraph, below):
+                    return True
+        return False
+
+    def needs_requirements(
+        self, type_name: str, field_name: str, subgraph: str, provided: SelectionSetNode | None
+    ) -> bool:
+        """True when the field's ``@requires`` names fields this fetch cannot select."""
+        join = self.graph.join_field(type_name, field_name, subgraph)
+        if join is None or not join.requires:
+            return False
+        return not self.key_available(type_name, join.requires, subgraph, provided)
+
+    def key_available(
+        self, type_name: str, key: str, subgraph: str, provided: SelectionSetNode | None
+    ) -> bool:
+        """True when ``subgraph`` can select every field of ``key`` on ``type_name``."""
+        return all(
+            self.locally_resolvable(type_name, nfield, subgraph, provided)
+            for nfield in self.field_set(type_name, key)
+        )
+
+    def locally_resolvable(
+        self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None
+    ) -> bool:
+        if not self.graph.can_resolve(type_name, nfield.name, subgraph, provided):
+            return False
+        if nfield.selection is None:
+            return True
+        below = self.provided_below(type_name, nfield.name, subgraph, provided)
+        return all(
+            self.locally_resolvable(t, f, subgraph, below)
+            for t, fields in nfield.selection.by_type.items()
+            for f in fields
+        )
+
+    def local_score(self, type_name: str, nfield: NField, subgraph: str) -> int:
+        """How many fields below ``nfield`` ``subgraph`` resolves without leaving."""
+        if nfield.selection is None:
+            return 1
+        score = 1
+        for inner_type, fields in nfield.selection.by_type.items():
+            for inner in fields:
+                if self.graph.can_resolve(inner_type, inner.name, subgraph):
+                    score += self.local_score(inner_type, inner, subgraph)
+        return score

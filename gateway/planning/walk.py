@@ -1,0 +1,409 @@
+"""The walk: which subgraph resolves each field of the operation, and the fetches it takes.
+
+Every field is resolved in the subgraph of the fetch the walk is in when that subgraph
+can resolve it together with its value-type fields (staying is cheapest); otherwise the
+walk jumps through ``_entities`` to a subgraph that can, choosing one whose ``@key`` the
+current subgraph can provide (keys it cannot provide are themselves walked, which also
+reaches entities "only through another entity's key"). A ``@requires`` makes the jump's
+fetch depend on the fetches that supply the required fields, and adds them to the
+representation. The result is a ``FetchGraph``: groups per (parent fetch, subgraph,
+response path) and their dependencies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from graphql import ListValueNode, ObjectValueNode, SelectionSetNode, VariableNode
+
+from gateway.planning.fetch_graph import FetchGraph, FetchGroup, Path, PlanningError
+from gateway.planning.graph import SupergraphGraph
+from gateway.planning.operation import NField, NormalizedOperation, NSelection
+from gateway.planning.reach import Reach
+from gateway.planning.selection import SubField, SubSelection, print_arguments
+
+
+class Walk:
+    """One planning run (mutable state), for one normalized operation."""
+
+    def __init__(self, graph: SupergraphGraph, operation: NormalizedOperation) -> None:
+        self.graph = graph
+        self.operation = operation
+        self.fetches = FetchGraph()
+        self.reach = Reach(graph)
+        self._in_progress: set[tuple[int, str, str]] = set()
+        self.client_keys = client_keys(operation.root)
+        self._splits = 0
+        #: The fields planned alongside the current one (same object, same fetch).
+        self._siblings: list[NField] = []
+
+    # -- fields --------------------------------------------------------------------------
+
+    def plan_field(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        nfield: NField,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool = False,
+        requirements_met: bool = False,
+    ) -> tuple[set[FetchGroup], SubField]:
+        """Place ``nfield`` (a field of ``type_name`` at ``path``) into the plan.
+
+        ``requirements_met``: we are in the entity fetch whose representations carry the
+        field's ``@requires``. Returns the groups that will supply it and the placed field."""
+        subgraph = group.subgraph
+        key = None if internal else nfield.key
+        if nfield.name == "__typename":
+            return {group}, target.add_field("__typename", key=key, client_keys=self.client_keys)
+        resolvable = self.graph.can_resolve(type_name, nfield.name, subgraph, provided)
+        if resolvable and self.reach.stuck_below(type_name, nfield, subgraph, provided):
+            others = [s for s in self.graph.resolvers(type_name, nfield.name) if s != subgraph]
+            if any(not self.reach.stuck_below(type_name, nfield, s, None) for s in others):
+                # Another subgraph answers the whole field: take it there.
+                resolvable = False
+            elif others:
+                return self._split_field(group, type_name, nfield, target, path, provided, internal)
+        if (
+            resolvable
+            and not requirements_met
+            and self.reach.needs_requirements(type_name, nfield.name, subgraph, provided)
+        ):
+            # Resolvable here, but only with fields this fetch cannot select: fetch them
+            # first, then come back to this subgraph through _entities.
+            return self._through_entities(
+                group, type_name, nfield, target, path, provided, internal, same_subgraph=True
+            )
+        if resolvable:
+            placed = target.add_field(
+                nfield.name,
+                nfield.arguments,
+                key=key,
+                composite=nfield.selection is not None,
+                client_keys=self.client_keys,
+            )
+            _collect_variables(nfield.arguments, group.variables)
+            supplied = {group}
+            if nfield.selection is not None and placed.selection is not None:
+                sub_provided = self.reach.provided_below(type_name, nfield.name, subgraph, provided)
+                child_path = path + (placed.key,) + ("@",) * nfield.list_depth
+                supplied |= self.plan_selection(
+                    group, nfield.selection, placed.selection, child_path, sub_provided, internal
+                )
+            return supplied, placed
+        return self._through_entities(group, type_name, nfield, target, path, provided, internal)
+
+    def _through_entities(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        nfield: NField,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool,
+        same_subgraph: bool = False,
+    ) -> tuple[set[FetchGroup], SubField]:
+        """Resolve ``nfield`` in an entity fetch below ``group`` (see ``jump``)."""
+        child, entity_type = self.jump(
+            group, type_name, nfield.name, path, target, provided, same_subgraph
+        )
+        supplied, placed = self.plan_field(
+            child,
+            entity_type,
+            nfield,
+            child.selection.fragment(entity_type),
+            path,
+            None,
+            internal,
+            requirements_met=True,
+        )
+        return supplied | {child}, placed
+
+    def _split_field(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        nfield: NField,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool,
+    ) -> tuple[set[FetchGroup], SubField]:
+        """Fields below ``nfield``, on value types (no key to come back through), are
+        out of this subgraph's reach (e.g. past what ``@provides`` gave): this subgraph
+        answers the part it can; the rest comes from another subgraph that resolves the
+        same field, through the parent entity."""
+        self._splits += 1
+        if self._splits > 64:
+            raise PlanningError(
+                f"Cannot plan {type_name}.{nfield.name}: no subgraph can answer its fields."
+            )
+        subgraph = group.subgraph
+        below = self.reach.provided_below(type_name, nfield.name, subgraph, provided)
+        assert nfield.selection is not None
+        local: dict[str, list[NField]] = {}
+        remote: dict[str, list[NField]] = {}
+        for inner_type, fields in nfield.selection.by_type.items():
+            for inner in fields:
+                here = inner.name == "__typename" or (
+                    self.graph.can_resolve(inner_type, inner.name, subgraph, below)
+                    and not self.reach.stuck_below(inner_type, inner, subgraph, below)
+                )
+                (local if here else remote).setdefault(inner_type, []).append(inner)
+        supplied: set[FetchGroup] = set()
+        if any(f.name != "__typename" for fields in local.values() for f in fields):
+            part = _with_selection(nfield, local)
+            supplied |= self.plan_field(group, type_name, part, target, path, provided, internal)[0]
+        remote_part = _with_selection(nfield, remote)
+        more, placed = self._through_entities(
+            group, type_name, remote_part, target, path, provided, internal
+        )
+        return supplied | more, placed
+
+    def plan_selection(
+        self,
+        group: FetchGroup,
+        selection: NSelection,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool = False,
+    ) -> set[FetchGroup]:
+        supplied: set[FetchGroup] = set()
+        if not selection.abstract:
+            for type_name, fields in selection.by_type.items():
+                self._siblings = fields
+                for nfield in fields:
+                    supplied |= self.plan_field(
+                        group, type_name, nfield, target, path, provided, internal
+                    )[0]
+            return supplied
+        # Abstract: ask the subgraph about each concrete type it may return, with
+        # __typename so the shaper (and later fetches) know which one each object is.
+        target.add_field("__typename")
+        if self.graph.is_interface_object(selection.parent, group.subgraph):
+            return self._plan_interface_object(group, selection, target, path, provided, internal)
+        possible = self.graph.possible_types_in(selection.parent, group.subgraph)
+        for type_name, fields in selection.by_type.items():
+            if type_name not in possible:
+                continue
+            fragment = target.fragment(type_name)
+            self._siblings = fields
+            for nfield in fields:
+                supplied |= self.plan_field(
+                    group, type_name, nfield, fragment, path, provided, internal
+                )[0]
+        return supplied
+
+    def _plan_interface_object(
+        self,
+        group: FetchGroup,
+        selection: NSelection,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool,
+    ) -> set[FetchGroup]:
+        """An interface this subgraph sees as an object (``@interfaceObject``): it answers
+        the interface's own fields; the concrete type (``__typename``) and the
+        implementations' other fields come from the subgraph that owns the interface."""
+        interface = selection.parent
+        supplied: set[FetchGroup] = set()
+        rest: list[tuple[str, NField]] = []
+        for type_name, fields in selection.by_type.items():
+            for nfield in fields:
+                if nfield.name != "__typename" and self.graph.can_resolve(
+                    interface, nfield.name, group.subgraph, provided
+                ):
+                    supplied |= self.plan_field(
+                        group, interface, nfield, target, path, provided, internal
+                    )[0]
+                else:
+                    rest.append((type_name, nfield))
+        owners = self.graph.interface_owners(interface)
+        if not owners:
+            return supplied
+        # Even with only interface fields selected, the response needs each object's
+        # concrete type (the shaper selects fields per type): the owner knows it.
+        owner = owners[0]
+        child = self.fetches.child(group, owner, path, interface, [])
+        key = self.graph.resolvable_keys(interface, owner)[0]
+        self._require(group, child, interface, key, path, target, provided)
+        child.selection.fragment(interface).add_field("__typename")
+        for type_name, nfield in rest:
+            if nfield.name == "__typename":
+                continue
+            fragment = child.selection.fragment(interface).fragment(type_name)
+            supplied |= self.plan_field(child, type_name, nfield, fragment, path, None, internal)[0]
+        return supplied | {child}
+
+    # -- entity jumps --------------------------------------------------------------------
+
+    def jump(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        field_name: str,
+        path: Path,
+        target: SubSelection,
+        provided: SelectionSetNode | None,
+        same_subgraph: bool = False,
+    ) -> tuple[FetchGroup, str]:
+        """The entity fetch (child of ``group``) that resolves ``type.field``, and the
+        entity type to ask it for (an interface, for an ``@interfaceObject``)."""
+        guard = (group.id, type_name, field_name)
+        if guard in self._in_progress:
+            raise PlanningError(f"No way to reach {type_name}.{field_name} (key cycle).")
+        candidates = [
+            (s, type_name)
+            for s in self.graph.resolvers(type_name, field_name)
+            if (s == group.subgraph) == same_subgraph
+        ]
+        if not candidates:
+            candidates = [
+                (s, interface)
+                for s, interface in self.graph.interface_object_resolvers(type_name, field_name)
+                if s != group.subgraph
+            ]
+        siblings = self._siblings
+        best: tuple[tuple[bool, bool, int, int], str, str, str] | None = None
+        for index, (candidate, entity_type) in enumerate(candidates):
+            existing = (candidate, path, 0) in group.children
+            # Fewest fetches: prefer the subgraph that also resolves the sibling fields
+            # this one cannot (they will take the same jump).
+            coverage = sum(
+                1
+                for f in siblings
+                if not self.graph.can_resolve(type_name, f.name, group.subgraph, provided)
+                and self.graph.can_resolve(entity_type, f.name, candidate)
+            )
+            for key in self.graph.resolvable_keys(entity_type, candidate):
+                direct = self.reach.key_available(type_name, key, group.subgraph, provided)
+                # A key we hold beats merging into an existing fetch: a key we must first
+                # fetch elsewhere costs a whole extra step.
+                score = (direct, existing, coverage, -index)
+                if best is None or score > best[0]:
+                    best = (score, candidate, entity_type, key)
+        if best is None:
+            raise PlanningError(
+                f"Cannot plan {type_name}.{field_name}: no subgraph resolves it through a key"
+                f" reachable from '{group.subgraph}'."
+            )
+        _, subgraph, entity_type, key = best
+        join = self.graph.join_field(entity_type, field_name, subgraph)
+        requirement = join.requires if join is not None else None
+        wanted = self.reach.field_set(type_name, requirement) if requirement else []
+        child = self.fetches.child(group, subgraph, path, type_name, wanted)
+        if entity_type != type_name:
+            child.sent_types[type_name] = entity_type
+        self._in_progress.add(guard)
+        try:
+            self._require(group, child, type_name, key, path, target, provided, is_key=True)
+            if requirement:
+                self._require(group, child, type_name, requirement, path, target, provided)
+        finally:
+            self._in_progress.discard(guard)
+        return child, entity_type
+
+    def _require(
+        self,
+        group: FetchGroup,
+        child: FetchGroup,
+        type_name: str,
+        field_set: str,
+        path: Path,
+        target: SubSelection,
+        provided: SelectionSetNode | None,
+        is_key: bool = False,
+    ) -> None:
+        """Fetch ``field_set`` of ``type_name`` before ``child`` and send it in its
+        representations (an object whose key is null is not sent)."""
+        target.add_field("__typename")
+        requirement = self.reach.field_set(type_name, field_set)
+        entries = child.requires.setdefault(type_name, [])
+        for nfield in requirement:
+            supplied, placed = self.plan_field(
+                group, type_name, nfield, target, path, provided, internal=True
+            )
+            child.depends_on |= supplied - {child}
+            if not any(existing.name == nfield.name for existing, _, _ in entries):
+                entries.append((nfield, placed, is_key))
+
+    # -- root --------------------------------------------------------------------------
+
+    def plan_root(self) -> list[FetchGroup]:
+        root = self.operation.root
+        type_name = root.parent
+        roots: list[FetchGroup] = []
+        by_subgraph: dict[str, FetchGroup] = {}
+        sequential = self.operation.kind == "mutation"
+        for nfield in root.by_type[type_name]:
+            if nfield.introspection or nfield.name == "__typename":
+                continue
+            candidates = self.graph.resolvers(type_name, nfield.name)
+            if not candidates:
+                raise PlanningError(f"No subgraph resolves {type_name}.{nfield.name}.")
+            if sequential:
+                subgraph = candidates[0]
+                group = roots[-1] if roots and roots[-1].subgraph == subgraph else None
+                if group is None:
+                    group = self.fetches.new_group(subgraph, (), False, None)
+                    roots.append(group)
+            else:
+                subgraph = max(
+                    candidates,
+                    key=lambda s: (s in by_subgraph, self.reach.local_score(type_name, nfield, s)),
+                )
+                group = by_subgraph.get(subgraph)
+                if group is None:
+                    group = by_subgraph[subgraph] = self.fetches.new_group(
+                        subgraph, (), False, None
+                    )
+                    roots.append(group)
+            self.plan_field(group, type_name, nfield, group.selection, (), None)
+        return roots
+
+
+def _with_selection(nfield: NField, by_type: dict[str, list[NField]]) -> NField:
+    assert nfield.selection is not None
+    selection = NSelection(nfield.selection.parent, nfield.selection.abstract, by_type)
+    return dataclasses.replace(nfield, selection=selection)
+
+
+def client_keys(root: NSelection) -> dict[str, set[tuple[str, str]]]:
+    """Every response key the operation uses, with what it selects (name, arguments)."""
+    keys: dict[str, set[tuple[str, str]]] = {}
+    seen: set[int] = set()
+
+    def visit(selection: NSelection) -> None:
+        if id(selection) in seen:
+            return
+        seen.add(id(selection))
+        for fields in selection.by_type.values():
+            for nfield in fields:
+                keys.setdefault(nfield.key, set()).add(
+                    (nfield.name, print_arguments(nfield.arguments))
+                )
+                if nfield.selection is not None:
+                    visit(nfield.selection)
+
+    visit(root)
+    return keys
+
+
+def _collect_variables(arguments: tuple[object, ...], into: set[str]) -> None:
+    def visit(value: object) -> None:
+        if isinstance(value, VariableNode):
+            into.add(value.name.value)
+        elif isinstance(value, ListValueNode):
+            for item in value.values:
+                visit(item)
+        elif isinstance(value, ObjectValueNode):
+            for entry in value.fields:
+                visit(entry.value)
+
+    for argument in arguments:
+        visit(getattr(argument, "value", None))
