@@ -6,6 +6,7 @@
     │   ├── ParseError                GRAPHQL_PARSE_FAILED, 400
     │   ├── ValidationFailed          GRAPHQL_VALIDATION_FAILED, 400
     │   ├── OperationNotFound         OPERATION_NOT_FOUND / OPERATION_NAME_REQUIRED, 400
+    │   ├── PlanningError             QUERY_PLANNING_FAILED, 400 (gateway.planning)
     │   └── MethodNotAllowed          METHOD_NOT_ALLOWED, 405 — a mutation over GET
     └── (field errors during execution are plain GraphQL errors in ``errors``; they never
         change the HTTP status)

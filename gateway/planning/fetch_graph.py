@@ -15,18 +15,21 @@ from dataclasses import dataclass, field
 
 from graphql import print_ast
 
-from gateway.errors import GatewayError
+from gateway.errors import RequestError
 from gateway.planning.operation import NField
 from gateway.planning.selection import SubField, SubSelection
 
 Path = tuple[str, ...]
 
 
-class PlanningError(GatewayError):
-    """The operation cannot be planned; the message names the field and the reason."""
+class PlanningError(RequestError):
+    """The operation cannot be planned; the message names the field and the reason.
+
+    A request error (400 with ``application/graphql-response+json``, like a validation
+    error): nothing was executed, and the client learns why its operation cannot be run
+    against this supergraph; the gateway logs it with the operation's hash."""
 
     code = "QUERY_PLANNING_FAILED"
-    status = 500
 
 
 @dataclass(eq=False)
