@@ -78,7 +78,12 @@ class SubSelection:
         return found
 
     def is_empty(self) -> bool:
-        return not self.fields and not self.fragments
+        """Nothing to select: no fields, and no type condition with fields."""
+        return not self.fields and all(f.is_empty() for f in self.fragments.values())
+
+    # A composite field whose selection ended up empty (``@skip`` removed every field
+    # below it, or type-condition pruning did) still needs fetching — the client gets
+    # ``{}`` or ``null`` — but ``{}`` is not valid GraphQL: select ``__typename``.
 
     # -- printing ---------------------------------------------------------------------
 
@@ -87,7 +92,9 @@ class SubSelection:
         for sub in self.fields.values():
             parts.append(_field_head(sub))
             if sub.selection is not None:
-                parts.append(sub.selection.compact())
+                parts.append(
+                    "{__typename}" if sub.selection.is_empty() else sub.selection.compact()
+                )
         for type_name, fragment in self.fragments.items():
             if not fragment.is_empty():
                 parts.append(f"...on {type_name}")
@@ -100,6 +107,10 @@ class SubSelection:
         for sub in self.fields.values():
             if sub.selection is None:
                 lines.append(pad + _field_head(sub))
+            elif sub.selection.is_empty():
+                lines.append(pad + _field_head(sub) + " {")
+                lines.append(pad + "  __typename")
+                lines.append(pad + "}")
             else:
                 inner = sub.selection.pretty(indent + 1)
                 lines.append(pad + _field_head(sub) + " " + inner[0].strip())
