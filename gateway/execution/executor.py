@@ -293,6 +293,8 @@ def _nested(value: Any, key_field: KeyField) -> Any:
     if key_field.typename and "__typename" in value:
         out["__typename"] = value["__typename"]
     for inner_field in key_field.selection:
+        if inner_field.types is not None and value.get("__typename") not in inner_field.types:
+            continue  # selected under a type condition this object does not match
         if inner_field.data_key not in value:
             # A field under a type condition the object does not match (``pet { ... on
             # Dog { barks } ... on Cat { lives } }``): not part of its representation.

@@ -145,18 +145,31 @@ def _key_field(
     assert shown.selection is not None
     abstract = nfield.selection.abstract
     children: dict[str, KeyField] = {}
+    types_of: dict[str, set[str]] = {}
     for type_name, fields in nfield.selection.by_type.items():
         shown_here = shown.selection.fragment(type_name) if abstract else shown.selection
         for inner in fields:
-            if inner.name == "__typename" or inner.name in children:
+            if inner.name == "__typename":
                 continue
+            types_of.setdefault(inner.name, set()).add(type_name)
             found = None
             if placed is not None and placed.selection is not None:
                 source = placed.selection.fragments.get(type_name, placed.selection)
                 found = _find_internal(source, inner.name) or _find_internal(
                     placed.selection, inner.name
                 )
-            children[inner.name] = _key_field(inner, found, shown_here)
+            key_field = _key_field(inner, found, shown_here)
+            children.setdefault(inner.name, key_field)
+    if abstract:
+        # A requirement through type conditions (``address { ... on Work { id } }``):
+        # a field goes in the representation only for the types that select it.
+        every = set(nfield.selection.by_type)
+        children = {
+            name: key_field
+            if types_of[name] == every
+            else dataclasses.replace(key_field, types=frozenset(types_of[name]))
+            for name, key_field in children.items()
+        }
     return KeyField(
         nfield.name, data_key, tuple(children.values()), required=is_key, typename=abstract
     )

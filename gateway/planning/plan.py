@@ -22,6 +22,9 @@ class KeyField:
     required: bool = False
     #: Send the nested object's ``__typename`` (its selection has type conditions).
     typename: bool = False
+    #: Under type conditions: the object types whose representation has this field
+    #: (None: every type).
+    types: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
