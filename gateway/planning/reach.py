@@ -9,10 +9,12 @@ fields it names are resolvable here although they are ``@external``.
 
 from __future__ import annotations
 
+import dataclasses
+
 from graphql import FieldNode, SelectionSetNode
 
 from gateway.planning.graph import SupergraphGraph, parse_field_set, provided_field
-from gateway.planning.operation import NField, Normalizer
+from gateway.planning.operation import NField, Normalizer, NSelection
 
 
 class Reach:
@@ -68,6 +70,38 @@ class Reach:
                     return True
         return False
 
+    def partition(
+        self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None
+    ) -> tuple[NField | None, NField | None]:
+        """Split a field whose value-type selection ``subgraph`` can only partly answer
+        into (the part it answers, the part another subgraph must), at every depth:
+        ``config { locale nested { x y } }`` in a subgraph without ``x`` gives
+        ``config { locale nested { y } }`` and ``config { nested { x } }``. Either part is
+        None when empty."""
+        assert nfield.selection is not None
+        below = self.provided_below(type_name, nfield.name, subgraph, provided)
+        local: dict[str, list[NField]] = {}
+        remote: dict[str, list[NField]] = {}
+        for inner_type, fields in nfield.selection.by_type.items():
+            for inner in fields:
+                if inner.name == "__typename":
+                    local.setdefault(inner_type, []).append(inner)
+                elif not self.graph.can_resolve(inner_type, inner.name, subgraph, below):
+                    remote.setdefault(inner_type, []).append(inner)
+                elif self.stuck_below(inner_type, inner, subgraph, below):
+                    here, there = self.partition(inner_type, inner, subgraph, below)
+                    if here is not None:
+                        local.setdefault(inner_type, []).append(here)
+                    if there is not None:
+                        remote.setdefault(inner_type, []).append(there)
+                else:
+                    local.setdefault(inner_type, []).append(inner)
+        has_local = any(f.name != "__typename" for fields in local.values() for f in fields)
+        return (
+            _with_selection(nfield, local) if has_local else None,
+            _with_selection(nfield, remote) if remote else None,
+        )
+
     def needs_requirements(
         self, type_name: str, field_name: str, subgraph: str, provided: SelectionSetNode | None
     ) -> bool:
@@ -110,3 +144,9 @@ class Reach:
                 if self.graph.can_resolve(inner_type, inner.name, subgraph):
                     score += self.local_score(inner_type, inner, subgraph)
         return score
+
+
+def _with_selection(nfield: NField, by_type: dict[str, list[NField]]) -> NField:
+    assert nfield.selection is not None
+    selection = NSelection(nfield.selection.parent, nfield.selection.abstract, by_type)
+    return dataclasses.replace(nfield, selection=selection)

@@ -12,8 +12,6 @@ response path) and their dependencies.
 
 from __future__ import annotations
 
-import dataclasses
-
 from graphql import ListValueNode, ObjectValueNode, SelectionSetNode, VariableNode
 
 from gateway.planning.fetch_graph import FetchGraph, FetchGroup, Path, PlanningError
@@ -32,6 +30,8 @@ class Walk:
         self.fetches = FetchGraph()
         self.reach = Reach(graph)
         self._in_progress: set[tuple[int, str, str]] = set()
+        #: The root fetch per subgraph (queries and subscriptions).
+        self._roots: dict[str, FetchGroup] = {}
         self.client_keys = client_keys(operation.root)
         self._splits = 0
         #: The fields planned alongside the current one (same object, same fetch).
@@ -106,7 +106,10 @@ class Walk:
         internal: bool,
         same_subgraph: bool = False,
     ) -> tuple[set[FetchGroup], SubField]:
-        """Resolve ``nfield`` in an entity fetch below ``group`` (see ``jump``)."""
+        """Resolve ``nfield`` in an entity fetch below ``group`` (see ``jump``); a root
+        field of a query, in another root fetch (the root is reachable everywhere)."""
+        if not path and type_name == self.operation.root.parent and not same_subgraph:
+            return self._through_root(group, type_name, nfield, internal)
         child, entity_type = self.jump(
             group, type_name, nfield.name, path, target, provided, same_subgraph
         )
@@ -121,6 +124,44 @@ class Walk:
             requirements_met=True,
         )
         return supplied | {child}, placed
+
+    def _through_root(
+        self, group: FetchGroup, type_name: str, nfield: NField, internal: bool
+    ) -> tuple[set[FetchGroup], SubField]:
+        """A root field that another subgraph also resolves (``@shareable``) and that
+        answers what this one cannot: fetch it there too, in parallel; the results merge
+        at the root. Never for mutations: a mutation must run exactly once."""
+        if self.operation.kind != "query":
+            raise PlanningError(
+                f"Cannot plan {type_name}.{nfield.name}: '{group.subgraph}' cannot resolve"
+                " all of its selection and a root field of a "
+                f"{self.operation.kind} runs in one subgraph only."
+            )
+        others = [s for s in self.graph.resolvers(type_name, nfield.name) if s != group.subgraph]
+        if not others:
+            raise PlanningError(
+                f"Cannot plan {type_name}.{nfield.name}: no other subgraph resolves it."
+            )
+        subgraph = max(
+            others,
+            key=lambda s: (
+                not self.reach.stuck_below(type_name, nfield, s, None),
+                s in self._roots,
+                self.reach.local_score(type_name, nfield, s),
+            ),
+        )
+        root = self.root_group(subgraph)
+        supplied, placed = self.plan_field(
+            root, type_name, nfield, root.selection, (), None, internal
+        )
+        return supplied | {root}, placed
+
+    def root_group(self, subgraph: str) -> FetchGroup:
+        """The query's root fetch to ``subgraph`` (one per subgraph)."""
+        group = self._roots.get(subgraph)
+        if group is None:
+            group = self._roots[subgraph] = self.fetches.new_group(subgraph, (), False, None)
+        return group
 
     def _split_field(
         self,
@@ -141,25 +182,16 @@ class Walk:
             raise PlanningError(
                 f"Cannot plan {type_name}.{nfield.name}: no subgraph can answer its fields."
             )
-        subgraph = group.subgraph
-        below = self.reach.provided_below(type_name, nfield.name, subgraph, provided)
-        assert nfield.selection is not None
-        local: dict[str, list[NField]] = {}
-        remote: dict[str, list[NField]] = {}
-        for inner_type, fields in nfield.selection.by_type.items():
-            for inner in fields:
-                here = inner.name == "__typename" or (
-                    self.graph.can_resolve(inner_type, inner.name, subgraph, below)
-                    and not self.reach.stuck_below(inner_type, inner, subgraph, below)
-                )
-                (local if here else remote).setdefault(inner_type, []).append(inner)
+        local, remote = self.reach.partition(type_name, nfield, group.subgraph, provided)
         supplied: set[FetchGroup] = set()
-        if any(f.name != "__typename" for fields in local.values() for f in fields):
-            part = _with_selection(nfield, local)
-            supplied |= self.plan_field(group, type_name, part, target, path, provided, internal)[0]
-        remote_part = _with_selection(nfield, remote)
+        if local is not None:
+            supplied |= self.plan_field(group, type_name, local, target, path, provided, internal)[
+                0
+            ]
+        if remote is None:  # pragma: no cover - a stuck field has a remote part
+            raise PlanningError(f"Cannot plan {type_name}.{nfield.name}.")
         more, placed = self._through_entities(
-            group, type_name, remote_part, target, path, provided, internal
+            group, type_name, remote, target, path, provided, internal
         )
         return supplied | more, placed
 
@@ -337,9 +369,8 @@ class Walk:
     def plan_root(self) -> list[FetchGroup]:
         root = self.operation.root
         type_name = root.parent
-        roots: list[FetchGroup] = []
-        by_subgraph: dict[str, FetchGroup] = {}
         sequential = self.operation.kind == "mutation"
+        mutations: list[FetchGroup] = []
         for nfield in root.by_type[type_name]:
             if nfield.introspection or nfield.name == "__typename":
                 continue
@@ -347,30 +378,25 @@ class Walk:
             if not candidates:
                 raise PlanningError(f"No subgraph resolves {type_name}.{nfield.name}.")
             if sequential:
+                # Mutations run one root field after the other: consecutive fields of one
+                # subgraph share a fetch, the next subgraph starts a new one.
                 subgraph = candidates[0]
-                group = roots[-1] if roots and roots[-1].subgraph == subgraph else None
+                group = mutations[-1] if mutations and mutations[-1].subgraph == subgraph else None
                 if group is None:
                     group = self.fetches.new_group(subgraph, (), False, None)
-                    roots.append(group)
+                    mutations.append(group)
             else:
                 subgraph = max(
                     candidates,
-                    key=lambda s: (s in by_subgraph, self.reach.local_score(type_name, nfield, s)),
+                    key=lambda s: (
+                        not self.reach.stuck_below(type_name, nfield, s, None),
+                        s in self._roots,
+                        self.reach.local_score(type_name, nfield, s),
+                    ),
                 )
-                group = by_subgraph.get(subgraph)
-                if group is None:
-                    group = by_subgraph[subgraph] = self.fetches.new_group(
-                        subgraph, (), False, None
-                    )
-                    roots.append(group)
+                group = self.root_group(subgraph)
             self.plan_field(group, type_name, nfield, group.selection, (), None)
-        return roots
-
-
-def _with_selection(nfield: NField, by_type: dict[str, list[NField]]) -> NField:
-    assert nfield.selection is not None
-    selection = NSelection(nfield.selection.parent, nfield.selection.abstract, by_type)
-    return dataclasses.replace(nfield, selection=selection)
+        return mutations if sequential else list(self._roots.values())
 
 
 def client_keys(root: NSelection) -> dict[str, set[tuple[str, str]]]:
