@@ -21,6 +21,7 @@ class Reach:
     def __init__(self, graph: SupergraphGraph) -> None:
         self.graph = graph
         self._field_sets = Normalizer(graph.schema, {}, {})
+        self._reachable: dict[tuple[str, str, str], bool] = {}
 
     def field_set(self, type_name: str, field_set: str) -> list[NField]:
         """A ``FieldSet`` (key or requirement) of ``type_name`` as normalized fields."""
@@ -69,6 +70,98 @@ class Reach:
                 if self.stuck_below(inner_type, inner, subgraph, below):
                     return True
         return False
+
+    def reachable(
+        self,
+        type_name: str,
+        field_name: str,
+        subgraph: str,
+        provided: SelectionSetNode | None,
+        visiting: frozenset[tuple[str, str]] = frozenset(),
+    ) -> bool:
+        """Can the walk, standing in ``subgraph`` on an object of ``type_name``, get
+        ``field_name`` at all: here, or through a chain of entity jumps whose keys (and
+        requirements) are themselves reachable? ``visiting`` holds the fields being
+        reached higher up the chain: a key that needs itself is a cycle, not a path."""
+        if field_name == "__typename":
+            return True
+        memo_key = (type_name, field_name, subgraph)
+        memoize = provided is None and not visiting
+        if memoize and memo_key in self._reachable:
+            return self._reachable[memo_key]
+        marker = (type_name, field_name)
+        found = False
+        if marker not in visiting:
+            inner = visiting | {marker}
+            if self.graph.can_resolve(type_name, field_name, subgraph, provided):
+                join = self.graph.join_field(type_name, field_name, subgraph)
+                requires = join.requires if join is not None else None
+                found = not requires or self.fields_reachable(
+                    type_name, requires, subgraph, provided, inner
+                )
+            if not found:
+                found = any(
+                    self._through_key(
+                        type_name, field_name, other, entity, subgraph, provided, inner
+                    )
+                    for other, entity in self.jump_candidates(type_name, field_name, subgraph)
+                )
+        if memoize:
+            self._reachable[memo_key] = found
+        return found
+
+    def _through_key(
+        self,
+        type_name: str,
+        field_name: str,
+        other: str,
+        entity: str,
+        subgraph: str,
+        provided: SelectionSetNode | None,
+        visiting: frozenset[tuple[str, str]],
+    ) -> bool:
+        join = self.graph.join_field(entity, field_name, other)
+        requires = join.requires if join is not None else None
+        if requires and not self.fields_reachable(
+            type_name, requires, subgraph, provided, visiting
+        ):
+            return False
+        return any(
+            self.fields_reachable(type_name, key, subgraph, provided, visiting)
+            for key in self.graph.resolvable_keys(entity, other)
+        )
+
+    def fields_reachable(
+        self,
+        type_name: str,
+        field_set: str,
+        subgraph: str,
+        provided: SelectionSetNode | None,
+        visiting: frozenset[tuple[str, str]] = frozenset(),
+    ) -> bool:
+        """Every top-level field of a key or requirement is reachable from ``subgraph``."""
+        return all(
+            self.reachable(type_name, nfield.name, subgraph, provided, visiting)
+            for nfield in self.field_set(type_name, field_set)
+        )
+
+    def jump_candidates(
+        self, type_name: str, field_name: str, subgraph: str, same_subgraph: bool = False
+    ) -> list[tuple[str, str]]:
+        """(subgraph, entity type to ask for) pairs an entity jump for ``type.field`` may
+        go to: the subgraphs resolving it, else ``@interfaceObject``s of its interfaces."""
+        candidates = [
+            (s, type_name)
+            for s in self.graph.resolvers(type_name, field_name)
+            if (s == subgraph) == same_subgraph
+        ]
+        if not candidates and not same_subgraph:
+            candidates = [
+                (s, interface)
+                for s, interface in self.graph.interface_object_resolvers(type_name, field_name)
+                if s != subgraph
+            ]
+        return candidates
 
     def partition(
         self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None

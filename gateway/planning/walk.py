@@ -289,19 +289,15 @@ class Walk:
         guard = (group.id, type_name, field_name)
         if guard in self._in_progress:
             raise PlanningError(f"No way to reach {type_name}.{field_name} (key cycle).")
-        candidates = [
-            (s, type_name)
-            for s in self.graph.resolvers(type_name, field_name)
-            if (s == group.subgraph) == same_subgraph
-        ]
-        if not candidates:
-            candidates = [
-                (s, interface)
-                for s, interface in self.graph.interface_object_resolvers(type_name, field_name)
-                if s != group.subgraph
-            ]
+        candidates = self.reach.jump_candidates(
+            type_name, field_name, group.subgraph, same_subgraph
+        )
+        if not candidates and same_subgraph:
+            # Requirements it cannot select itself: any subgraph that resolves the field.
+            candidates = self.reach.jump_candidates(type_name, field_name, group.subgraph)
         siblings = self._siblings
-        best: tuple[tuple[bool, bool, int, int], str, str, str] | None = None
+        visiting = frozenset({(type_name, field_name)})
+        best: tuple[tuple[bool, bool, bool, int, int], str, str, str] | None = None
         for index, (candidate, entity_type) in enumerate(candidates):
             existing = (candidate, path, 0) in group.children
             # Fewest fetches: prefer the subgraph that also resolves the sibling fields
@@ -314,9 +310,13 @@ class Walk:
             )
             for key in self.graph.resolvable_keys(entity_type, candidate):
                 direct = self.reach.key_available(type_name, key, group.subgraph, provided)
+                # A key that cannot be reached at all (it needs itself) is no path.
+                reachable = direct or self.reach.fields_reachable(
+                    type_name, key, group.subgraph, provided, visiting
+                )
                 # A key we hold beats merging into an existing fetch: a key we must first
                 # fetch elsewhere costs a whole extra step.
-                score = (direct, existing, coverage, -index)
+                score = (reachable, direct, existing, coverage, -index)
                 if best is None or score > best[0]:
                     best = (score, candidate, entity_type, key)
         if best is None:
