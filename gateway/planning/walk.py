@@ -255,14 +255,10 @@ class Walk:
                     )[0]
                 else:
                     rest.append((type_name, nfield))
-        owners = self.graph.interface_owners(interface)
-        if not owners:
-            return supplied
         # Even with only interface fields selected, the response needs each object's
         # concrete type (the shaper selects fields per type): the owner knows it.
-        owner = owners[0]
+        owner, key = self._interface_owner(group, interface, path, provided)
         child = self.fetches.child(group, owner, path, interface, [])
-        key = self.graph.resolvable_keys(interface, owner)[0]
         self._require(group, child, interface, key, path, target, provided)
         child.selection.fragment(interface).add_field("__typename")
         for type_name, nfield in rest:
@@ -271,6 +267,27 @@ class Walk:
             fragment = child.selection.fragment(interface).fragment(type_name)
             supplied |= self.plan_field(child, type_name, nfield, fragment, path, None, internal)[0]
         return supplied | {child}
+
+    def _interface_owner(
+        self, group: FetchGroup, interface: str, path: Path, provided: SelectionSetNode | None
+    ) -> tuple[str, str]:
+        """The subgraph (and key) that tells the concrete type of an interface object:
+        one whose key this fetch holds, else one whose key it can reach."""
+        pairs = [
+            (owner, key)
+            for owner in self.graph.interface_owners(interface)
+            for key in self.graph.resolvable_keys(interface, owner)
+        ]
+        for check in (self.reach.key_available, self.reach.fields_reachable):
+            for owner, key in pairs:
+                if check(interface, key, group.subgraph, provided):
+                    return owner, key
+        where = ".".join(path) or "the root"
+        raise PlanningError(
+            f"Cannot plan {interface} at {where}: '{group.subgraph}' sees it as an"
+            " @interfaceObject and no subgraph that owns the interface has a key it can"
+            " reach, so the concrete type of each object cannot be known."
+        )
 
     # -- entity jumps --------------------------------------------------------------------
 
