@@ -76,18 +76,26 @@ class FetchGraph:
         return group
 
     def child(
-        self, group: FetchGroup, subgraph: str, path: Path, type_name: str, wanted: list[NField]
+        self,
+        group: FetchGroup,
+        subgraph: str,
+        path: Path,
+        type_name: str,
+        wanted: list[NField],
+        avoid: set[FetchGroup] | frozenset[FetchGroup] = frozenset(),
     ) -> FetchGroup:
         """The entity fetch under ``group`` for (subgraph, path). Two fields that require
         the same field with different arguments cannot share one representation (it has
-        one value per field name), so such a requirement gets a fetch of its own."""
+        one value per field name), so such a requirement gets a fetch of its own; so
+        does a field whose requirements come from a fetch that depends on the existing
+        one (``avoid``: sharing it would be a cycle)."""
         for variant in itertools.count():
             child = group.children.get((subgraph, path, variant))
             if child is None:
                 child = self.new_group(subgraph, path, True, group)
                 group.children[(subgraph, path, variant)] = child
                 return child
-            if not _conflicting(child.requires.get(type_name, []), wanted):
+            if child not in avoid and not _conflicting(child.requires.get(type_name, []), wanted):
                 return child
         raise AssertionError("unreachable")
 

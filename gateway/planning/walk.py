@@ -344,17 +344,29 @@ class Walk:
         _, subgraph, entity_type, key = best
         join = self.graph.join_field(entity_type, field_name, subgraph)
         requirement = join.requires if join is not None else None
-        wanted = self.reach.field_set(type_name, requirement) if requirement else []
-        child = self.fetches.child(group, subgraph, path, type_name, wanted)
-        if entity_type != type_name:
-            child.sent_types[type_name] = entity_type
         self._in_progress.add(guard)
         try:
-            self._require(group, child, type_name, key, path, target, provided, is_key=True)
+            # Requirements first: the fetch that takes the field must come after every
+            # fetch that supplies them, so it cannot be one those depend on (A requires
+            # B.b which requires A.a: A.a, then B.b, then a second fetch from A).
+            entries, supplied = self._plan_requirement(
+                group, type_name, key, path, target, provided, is_key=True
+            )
             if requirement:
-                self._require(group, child, type_name, requirement, path, target, provided)
+                more, more_supplied = self._plan_requirement(
+                    group, type_name, requirement, path, target, provided
+                )
+                entries += more
+                supplied |= more_supplied
         finally:
             self._in_progress.discard(guard)
+        wanted = [nfield for nfield, _, _ in entries]
+        child = self.fetches.child(
+            group, subgraph, path, type_name, wanted, avoid=upstream(supplied)
+        )
+        if entity_type != type_name:
+            child.sent_types[type_name] = entity_type
+        _register(child, type_name, entries, supplied)
         return child, entity_type
 
     def _require(
@@ -370,16 +382,33 @@ class Walk:
     ) -> None:
         """Fetch ``field_set`` of ``type_name`` before ``child`` and send it in its
         representations (an object whose key is null is not sent)."""
+        entries, supplied = self._plan_requirement(
+            group, type_name, field_set, path, target, provided, is_key
+        )
+        _register(child, type_name, entries, supplied)
+
+    def _plan_requirement(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        field_set: str,
+        path: Path,
+        target: SubSelection,
+        provided: SelectionSetNode | None,
+        is_key: bool = False,
+    ) -> tuple[list[tuple[NField, SubField, bool]], set[FetchGroup]]:
+        """Plan ``field_set`` of ``type_name`` (a key or a ``@requires``) from ``group``:
+        the representation entries, and the groups that supply them."""
         target.add_field("__typename")
-        requirement = self.reach.field_set(type_name, field_set)
-        entries = child.requires.setdefault(type_name, [])
-        for nfield in requirement:
-            supplied, placed = self.plan_field(
+        entries: list[tuple[NField, SubField, bool]] = []
+        supplied: set[FetchGroup] = set()
+        for nfield in self.reach.field_set(type_name, field_set):
+            more, placed = self.plan_field(
                 group, type_name, nfield, target, path, provided, internal=True
             )
-            child.depends_on |= supplied - {child}
-            if not any(existing.name == nfield.name for existing, _, _ in entries):
-                entries.append((nfield, placed, is_key))
+            supplied |= more
+            entries.append((nfield, placed, is_key))
+        return entries, supplied
 
     # -- root --------------------------------------------------------------------------
 
@@ -414,6 +443,33 @@ class Walk:
                 group = self.root_group(subgraph)
             self.plan_field(group, type_name, nfield, group.selection, (), None)
         return mutations if sequential else list(self._roots.values())
+
+
+def upstream(groups: set[FetchGroup]) -> set[FetchGroup]:
+    """``groups`` and every group they depend on, transitively."""
+    seen: set[FetchGroup] = set()
+    stack = list(groups)
+    while stack:
+        group = stack.pop()
+        if group not in seen:
+            seen.add(group)
+            stack.extend(group.depends_on)
+    return seen
+
+
+def _register(
+    child: FetchGroup,
+    type_name: str,
+    entries: list[tuple[NField, SubField, bool]],
+    supplied: set[FetchGroup],
+) -> None:
+    """Send ``entries`` in ``child``'s representations of ``type_name``; ``child`` runs
+    after the groups that supply them."""
+    held = child.requires.setdefault(type_name, [])
+    for entry in entries:
+        if not any(existing.name == entry[0].name for existing, _, _ in held):
+            held.append(entry)
+    child.depends_on |= supplied - {child}
 
 
 def client_keys(root: NSelection) -> dict[str, set[tuple[str, str]]]:
