@@ -1,8 +1,9 @@
 """Plan an operation for one supergraph: the model's steps, in order.
 
 1. walk (``walk.py``): each field to the subgraph that resolves it, entity jumps through
-   keys and requirements (``reach.py`` answers what a subgraph can do from where it is);
-   the result is a DAG of fetch groups (``fetch_graph.py``);
+   keys and requirements (``jumps.py``; ``reach.py`` answers what a subgraph can do from
+   where it is, and which keys can be reached at all); the result is a DAG of fetch
+   groups (``fetch_graph.py``);
 2. emit (``emit.py``): the DAG as Sequence / Parallel / Flatten / Fetch nodes, with
    identical entity fetches of a level merged (``optimize.py``).
 
