@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from bench.harness import planning
 from bench.harness.settings import Settings
 
 
@@ -210,6 +211,17 @@ def render(result: dict[str, Any], settings: Settings) -> str:
             f"{settings.scale_duration:g} s per gateway and size.",
             "",
             *scale_table(result["scale"], list(settings.scale_sizes)),
+            "",
+        ]
+    if result.get("planning"):
+        lines += [
+            "## Cold planning time (ours)",
+            "",
+            "A fresh planner over a fresh resolution graph per run (plans are cached, so a "
+            "client pays this once per operation and process), median and best of "
+            f"{planning.RUNS} runs in-process: `python -m bench.harness.planning`.",
+            "",
+            *planning.table(result["planning"]),
             "",
         ]
     lines += ["## Versions", ""]

@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from bench.harness import checks, gateways, load, procs, report, workload
+from bench.harness import checks, gateways, load, planning, procs, report, workload
 from bench.harness.machine import describe_machine
 from bench.harness.settings import REPO_DIR, Settings
 
@@ -398,6 +398,8 @@ def main() -> int:
         bench.start_subgraphs()
         result["main"] = bench.main_phase(variants)
         result["scale"] = bench.scale_phase(variants)
+        log("cold planning time")
+        result["planning"] = planning.measure()
     finally:
         bench.close()
     markdown = report.render(result, settings)
