@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from gateway.execution.renames import apply_renames
 from gateway.execution.transport import FetchFailed, SubgraphTransport
 from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, Sequence
 from gateway.planning.selection import INTERNAL_ALIAS
@@ -66,6 +67,8 @@ class Execution:
         except FetchFailed as failure:
             self.errors.append(_fetch_error(failure))
             return
+        if fetch.renames:
+            apply_renames(response.get("data"), fetch.renames)
         self.merge_root_response(fetch.subgraph, response)
 
     def merge_root_response(self, subgraph: str, response: JSONObject) -> None:
@@ -118,6 +121,8 @@ class Execution:
             return
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
+        if fetch.renames:
+            apply_renames(entities, fetch.renames)
         if isinstance(entities, list):
             for entity, objects in zip(entities, targets, strict=False):
                 if isinstance(entity, dict):

@@ -13,7 +13,9 @@ import re
 
 from graphql import print_ast
 
+from gateway.planning.aliases import TypeConflicts
 from gateway.planning.fetch_graph import FetchGroup, PlanningError
+from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import NField, NormalizedOperation
 from gateway.planning.optimize import merge_same_fetches
 from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, Sequence
@@ -32,8 +34,9 @@ class Emitter:
     """Turns fetch groups into plan nodes: one ``Fetch`` text per group, levels of
     independent groups in ``Parallel``, levels in ``Sequence``."""
 
-    def __init__(self, operation: NormalizedOperation) -> None:
+    def __init__(self, operation: NormalizedOperation, graph: SupergraphGraph) -> None:
         self.operation = operation
+        self.conflicts = TypeConflicts(graph)
         self.counter = itertools.count()
         definitions = operation.operation.variable_definitions or ()
         self.variable_definitions = {d.variable.name.value: d for d in definitions}
@@ -92,6 +95,8 @@ class Emitter:
             for v in variables
             if v in self.variable_definitions
         ]
+        parent = "_Entity" if group.entity else self.operation.root.parent
+        renames = self.conflicts.fix(group.selection, parent, group.subgraph)
         if not group.entity:
             kind = self.operation.kind
             header = kind + (f"({', '.join(definitions)})" if definitions else "")
@@ -101,6 +106,7 @@ class Emitter:
                 variables,
                 text=tuple(group.selection.pretty(1)),
                 kind=kind,
+                renames=renames,
             )
             return fetch
         definitions.insert(0, "$representations: [_Any!]!")
@@ -127,6 +133,7 @@ class Emitter:
             requires=tuple(requires),
             text=tuple(group.selection.pretty(1)),
             requires_text=tuple(requires_selection.pretty(1)),
+            renames=renames,
         )
         return Flatten((group.path,), fetch)
 

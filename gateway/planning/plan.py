@@ -28,6 +28,17 @@ class KeyField:
 
 
 @dataclass(frozen=True, slots=True)
+class Rename:
+    """Move ``alias`` back to ``key`` in the objects of type ``type_name`` at ``path``
+    (response keys from the fetch's data, or from each entity; lists are walked)."""
+
+    path: tuple[str, ...]
+    type_name: str
+    alias: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Fetch:
     subgraph: str
     #: The operation text sent to the subgraph.
@@ -41,6 +52,8 @@ class Fetch:
     text: tuple[str, ...] = ()
     requires_text: tuple[str, ...] = ()
     kind: str = "query"
+    #: Internal aliases to undo in the subgraph's data before merging (``aliases.py``).
+    renames: tuple[Rename, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

@@ -66,7 +66,7 @@ class Planner:
         has_introspection = any(
             f.introspection for f in operation.root.by_type[operation.root.parent]
         )
-        emitter = Emitter(operation)
+        emitter = Emitter(operation, self.graph)
         groups = walk.fetches.groups
         if operation.kind == "mutation":
             nodes = [emitter.levels(walk.fetches.subtree(root)) for root in roots]

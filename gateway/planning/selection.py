@@ -21,6 +21,8 @@ class SubField:
     name: str
     arguments: tuple[ArgumentNode, ...] = ()
     selection: SubSelection | None = None
+    #: The key it is sent under when that differs from ``key`` (``aliases.py``).
+    sent_key: str | None = None
 
     def signature(self) -> tuple[str, str]:
         return self.name, print_arguments(self.arguments)
@@ -132,5 +134,6 @@ def print_arguments(arguments: tuple[ArgumentNode, ...]) -> str:
 
 
 def _field_head(sub: SubField) -> str:
-    alias = f"{sub.key}: " if sub.key != sub.name else ""
+    key = sub.sent_key or sub.key
+    alias = f"{key}: " if key != sub.name else ""
     return alias + sub.name + print_arguments(sub.arguments)
