@@ -46,13 +46,35 @@ class SupergraphGraph:
             return False
         return not info.joins or graph in info.graphs
 
-    def _usable(self, join: JoinField) -> bool:
-        if join.external or join.used_overridden:
+    def _usable(self, join: JoinField, type_name: str, field_name: str) -> bool:
+        if join.external and not self._fake_external(type_name, field_name, join.graph):
+            return False
+        if join.used_overridden:
             return False
         if join.override_label is not None:
             enabled = join.override_label in self.labels
             return enabled if join.override is not None else not enabled
         return True
+
+    def _fake_external(self, type_name: str, field_name: str, graph: str) -> bool:
+        """A key field marked ``@external`` on a Federation 1 type extension (``extend
+        type Product @key(fields: "upc") { upc: String! @external }``, composed with
+        ``@join__type(extension: true)``) is the subgraph's own key: it resolves it
+        (every reference it returns carries it). Federation 2's ``@external`` on a key
+        field means what it says."""
+        info = self.supergraph.types.get(type_name)
+        if info is None:
+            return False
+        return any(
+            j.graph == graph
+            and j.extension
+            and j.key
+            and any(
+                isinstance(s, FieldNode) and s.name.value == field_name
+                for s in parse_field_set(j.key).selections
+            )
+            for j in info.joins
+        )
 
     def join_field(self, type_name: str, field_name: str, graph: str) -> JoinField | None:
         """The usable ``@join__field`` of a field in a graph (None when absent/unusable)."""
@@ -64,7 +86,14 @@ class SupergraphGraph:
         if info is not None and field_name in info.fields:
             joins = info.fields[field_name]
             if joins:
-                found = next((j for j in joins if j.graph == graph and self._usable(j)), None)
+                found = next(
+                    (
+                        j
+                        for j in joins
+                        if j.graph == graph and self._usable(j, type_name, field_name)
+                    ),
+                    None,
+                )
             elif self.knows_type(type_name, graph):
                 found = JoinField(graph=graph)
         self._joins[key] = found
