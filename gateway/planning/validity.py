@@ -41,6 +41,7 @@ from graphql import (
     TypeNode,
     UnionTypeDefinitionNode,
     build_ast_schema,
+    is_interface_type,
     is_object_type,
     parse,
     parse_type,
@@ -393,7 +394,13 @@ def _representation_problems(fetch: Fetch, schema: GraphQLSchema) -> list[str]:
         found = schema.get_type(sent)
         if found is None:
             problems.append(f"representations of type {sent!r}, unknown to the subgraph")
-        elif is_object_type(found) and sent not in entities:
+        elif not (
+            (is_object_type(found) and sent in entities)
+            or (
+                is_interface_type(found)
+                and any(t.name in entities for t in schema.get_possible_types(found))
+            )
+        ):
             problems.append(f"representations of type {sent!r}, not an entity of the subgraph")
     return problems
 
