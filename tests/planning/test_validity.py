@@ -190,7 +190,7 @@ def test_an_interface_object_is_an_object_type_there(schemas: dict[str, GraphQLS
 def test_federation_fields_and_root_types(schemas: dict[str, GraphQLSchema]) -> None:
     def entities(name: str) -> list[str] | None:
         union = schemas[name].get_type("_Entity")
-        return None if union is None else sorted(t.name for t in union.types)  # type: ignore[union-attr]
+        return None if union is None else sorted(t.name for t in union.types)  # type: ignore[attr-defined]
 
     assert entities("accounts") == ["User"]
     assert entities("billing") == ["Account"]
