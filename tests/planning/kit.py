@@ -14,7 +14,10 @@ key. ``resolvers`` maps ``"Type.field"`` to ``fn(source, info, **args)`` (root f
 ``"Query.products"``); fields without one read the source dict.
 
 ``kit_gateway(supergraph_sdl, *subgraphs)`` serves each subgraph with uvicorn on
-127.0.0.1:0 and yields a ``Gateway`` whose subgraph URLs point at them.
+127.0.0.1:0 and yields a ``Gateway`` whose subgraph URLs point at them. Every plan it
+makes (``run``, ``plan``, after a reload too) is checked against the subgraphs' own
+schemas (``gateway.planning.validity``): a plan that would send an operation its subgraph
+rejects fails the test with ``InvalidPlan``, whatever the test asserts.
 
 Writing a planner test: a hand-written supergraph (``tests.planning.header.supergraph``
 gives rover's preamble), the subgraphs' SDL and rows, then ``plan, body = await gw.run(q)``
@@ -29,7 +32,7 @@ import contextlib
 import copy
 import dataclasses
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -49,11 +52,13 @@ from graphql import (
     parse,
 )
 
+from gateway import state as gateway_state
 from gateway.config import GatewayConfig, SubgraphConfig
 from gateway.engine_config import EngineConfig
 from gateway.limits.config import CostConfig, LimitsConfig
 from gateway.pipeline import Gateway
-from gateway.planning.graph import parse_field_set
+from gateway.planning.graph import SupergraphGraph, parse_field_set
+from gateway.planning.validity import ValidatingPlanner
 from gateway.request import GraphQLParams, RequestContext
 from tests.servers import running_app
 
@@ -374,11 +379,41 @@ async def kit_gateway(
         config = GatewayConfig(
             mode=mode, subgraphs=configs, engine=engine or EngineConfig(), limits=NO_COST_LIMIT
         )
-        gateway = await Gateway.create(config, supergraph_sdl)
-        try:
-            yield KitGateway(gateway, {s.name: s for s in subgraphs})
-        finally:
-            await gateway.close()
+        with validated_plans():
+            gateway = await Gateway.create(config, supergraph_sdl)
+            try:
+                yield KitGateway(gateway, {s.name: s for s in subgraphs})
+            finally:
+                await gateway.close()
+
+
+@contextlib.contextmanager
+def validated_plans() -> Iterator[None]:
+    """Every gateway state built inside plans through a ``ValidatingPlanner``.
+
+    ``gateway/state.py`` builds its planner as ``Planner(graph)``: that name is wrapped
+    (not replaced), so the gateway plans exactly as in production, and a reload's new
+    state is checked as well. Nested uses wrap once."""
+    original = getattr(gateway_state, "Planner")  # noqa: B009 -- not a public name there
+    if isinstance(original, _Validating):
+        yield
+        return
+    setattr(gateway_state, "Planner", _Validating(original))  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(gateway_state, "Planner", original)  # noqa: B010
+
+
+class _Validating:
+    """Stands for the planner class in ``gateway.state``: builds validating planners."""
+
+    def __init__(self, planner_class: Any) -> None:
+        self.planner_class = planner_class
+
+    def __call__(self, graph: SupergraphGraph, *args: Any, **kwargs: Any) -> ValidatingPlanner:
+        planner = self.planner_class(graph, *args, **kwargs)
+        return ValidatingPlanner(planner, graph.supergraph)
 
 
 async def _no_handler(_body: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,84 @@
+"""Random valid operations over every supergraph the tests use: the planner's invariants.
+
+For each supergraph (every ``*SUPERGRAPH*`` constant of ``tests/planning/test_*.py``, the
+platform's ``schema/supergraph.graphql`` and the benchmark's), hypothesis draws operations
+valid against its API schema (``tests.planning.random_operations``), and each is planned
+as the gateway plans it. Two invariants:
+
+- no crash: planning either returns a plan or raises a ``GatewayError`` with code
+  ``QUERY_PLANNING_FAILED`` (those are recorded and listed at the end of the run: a valid
+  operation the planner cannot plan is a planner gap, but not a crash);
+- every fetch of the plan is valid against its subgraph's own schema
+  (``gateway.planning.validity``).
+
+Seeded (``derandomize``: the same operations every run) and bounded (``max_examples``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+
+import pytest
+from graphql import GraphQLSchema
+from hypothesis import HealthCheck, assume, given, settings
+
+from gateway.errors import GatewayError
+from gateway.planning.validity import subgraph_schemas, validate_plan
+from tests.planning.random_operations import (
+    ROOT,
+    PlanningCase,
+    operations,
+    supergraph_sources,
+)
+
+SOURCES = supergraph_sources()
+#: Drawn operations per supergraph: the whole file stays well under a minute.
+EXAMPLES = 60
+
+#: Valid operations the planner refused (QUERY_PLANNING_FAILED), per supergraph: message ->
+#: the shortest operation seen. ``tests/planning/conftest.py`` prints them after the run.
+PLANNING_FAILURES: dict[str, dict[str, str]] = {}
+
+
+@cache
+def _case(name: str) -> tuple[PlanningCase, dict[str, GraphQLSchema]]:
+    case = PlanningCase.load(name, SOURCES[name])
+    return case, subgraph_schemas(case.supergraph)
+
+
+def test_every_test_supergraph_is_covered() -> None:
+    platform = (ROOT / "schema" / "supergraph.graphql").read_text(encoding="utf-8")
+    assert platform in SOURCES.values()  # as test_platform's SUPERGRAPH (same text)
+    assert "bench/data/supergraph.graphql" in SOURCES
+    assert "test_interface_object.SUPERGRAPH" in SOURCES
+    assert len(SOURCES) >= 30
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_random_operations_plan_into_valid_fetches(name: str) -> None:
+    case, schemas = _case(name)
+    failures = PLANNING_FAILURES.setdefault(name, {})
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=timedelta(seconds=3),
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    @given(operations(case.supergraph.api_schema))
+    def check(drawn: tuple[str, dict[str, bool]]) -> None:
+        text, variables = drawn
+        assume(not case.validation_errors(text))
+        outcome = case.plan(text, variables)  # any other exception fails the test
+        if isinstance(outcome, GatewayError):
+            assert outcome.code == "QUERY_PLANNING_FAILED", (outcome.code, outcome.message)
+            if len(text) < len(failures.get(outcome.message, text + " ")):
+                failures[outcome.message] = text
+            return
+        problems = validate_plan(outcome, schemas)
+        assert problems == [], "\n".join([text, f"variables: {variables}", *problems])
+
+    check()
