@@ -1,4 +1,3 @@
-# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """`@interfaceObject` in two subgraphs at once: a owns the Account interface (Admin,
 Regular), b and c see Account as an object and add `name` and `isActive`. A field of one
 interface object is fetched from another directly (Account to Account, no detour through
