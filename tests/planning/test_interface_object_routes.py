@@ -509,3 +509,203 @@ QueryPlan {
         }
     }
     assert sorted(gw.sent()) == ["a", "c"]
+
+
+async def test_concrete_typename_survives_the_interface_object_answers(gw: KitGateway) -> None:
+    # c and b only know "Account": their answers must not replace a's concrete typename.
+    plan, body = await gw.run("{ accounts { __typename isActive name } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "b") {
+      {
+        accounts {
+          __typename
+          name
+          id
+        }
+      }
+    },
+    Flatten(path: "accounts.@") {
+      Fetch(service: "a") {
+        {
+          ... on Account {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            __typename
+            ... on Admin {
+              __typename
+              id
+            }
+            ... on Regular {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "accounts.@") {
+      Fetch(service: "c") {
+        {
+          ... on Admin {
+            __typename
+            id
+          }
+          ... on Regular {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            isActive
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "accounts": [
+                {"__typename": "Admin", "isActive": True, "name": "Alice"},
+                {"__typename": "Regular", "isActive": False, "name": "Rex"},
+                None,
+                {"__typename": "Admin", "isActive": False, "name": "Abe"},
+            ]
+        }
+    }
+
+
+async def test_interface_object_field_under_a_condition_from_another_interface_object(
+    gw: KitGateway,
+) -> None:
+    plan, body = await gw.run("{ accounts { id ... on Admin { isActive } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "b") {
+      {
+        accounts {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "accounts.@") {
+      Fetch(service: "a") {
+        {
+          ... on Account {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            __typename
+            ... on Admin {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "accounts.@") {
+      Fetch(service: "c") {
+        {
+          ... on Admin {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            isActive
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "accounts": [
+                {"id": "a1", "isActive": True},
+                {"id": "r1"},
+                None,
+                {"id": "a2", "isActive": False},
+            ]
+        }
+    }
+
+
+async def test_typename_and_implementation_field_from_the_third_subgraph_root(
+    gw: KitGateway,
+) -> None:
+    plan, body = await gw.run("{ flagged { isActive __typename ... on Admin { isMain name } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "c") {
+      {
+        flagged {
+          __typename
+          isActive
+          id
+        }
+      }
+    },
+    Flatten(path: "flagged.@") {
+      Fetch(service: "a") {
+        {
+          ... on Account {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            __typename
+            ... on Admin {
+              isMain
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "flagged.@") {
+      Fetch(service: "b") {
+        {
+          ... on Admin {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            name
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "flagged": [
+                {"isActive": False, "__typename": "Regular"},
+                {"isActive": False, "__typename": "Admin", "isMain": False, "name": "Abe"},
+            ]
+        }
+    }
