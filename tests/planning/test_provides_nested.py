@@ -8,6 +8,7 @@ so deeper levels need subcategories; media provides `id name` of the Animal inte
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -108,15 +109,15 @@ FED = (
 )
 
 NAMES = {"c1": "Tools", "c2": "Saws", "c3": "Drills", "c4": "Hand saws"}
-SUBS = {"c1": ["c2", "c3"], "c2": ["c4"], "c3": [], "c4": []}
-CATEGORIES = {"p1": ["c1"], "p2": ["c2", None]}
+SUBS: dict[str, list[str]] = {"c1": ["c2", "c3"], "c2": ["c4"], "c3": [], "c4": []}
+CATEGORIES: dict[str, list[str | None]] = {"p1": ["c1"], "p2": ["c2", None]}
 
 
-def _cat(cid: str | None, depth: int) -> dict | None:
+def _cat(cid: str | None, depth: int) -> dict[str, Any] | None:
     """A category as category provides it: id and name, subcategories one level down."""
     if cid is None:
         return None
-    out: dict = {"id": cid, "name": NAMES[cid]}
+    out: dict[str, Any] = {"id": cid, "name": NAMES[cid]}
     if depth:
         out["subCategories"] = [_cat(s, depth - 1) for s in SUBS[cid]]
     return out

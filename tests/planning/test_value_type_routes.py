@@ -8,6 +8,7 @@ nearest parent entity's key (Product), also several value-type levels deep
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -71,12 +72,14 @@ FED = (
     ' import: ["@key", "@shareable"])\n'
 )
 
-HOME = {"slug": "home", "label": "Home", "parent": None}
-CHAIRS = {"slug": "chairs", "label": "Chairs", "parent": HOME}
-LAMPS = {"slug": "lamps", "label": "Lamps", "parent": HOME}
+Row = dict[str, Any]
+
+HOME: Row = {"slug": "home", "label": "Home", "parent": None}
+CHAIRS: Row = {"slug": "chairs", "label": "Chairs", "parent": HOME}
+LAMPS: Row = {"slug": "lamps", "label": "Lamps", "parent": HOME}
 
 #: Rows per subgraph: products knows details, reviews knows the review counts.
-PRODUCTS = [
+PRODUCTS: list[Row] = [
     {"upc": "1", "name": "Windsor chair", "category": CHAIRS},
     {"upc": "2", "name": "Desk lamp", "category": LAMPS},
     {"upc": "3", "name": "Gift card", "category": None},
@@ -89,7 +92,7 @@ DETAILS = {
 COUNTS = {"home": 3, "chairs": 2, "lamps": 1}
 
 
-def _with(category: dict | None, extra: dict, key: str) -> dict | None:
+def _with(category: Row | None, extra: dict[str, Any], key: str) -> Row | None:
     if category is None:
         return None
     return {
