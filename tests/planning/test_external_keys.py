@@ -3,7 +3,8 @@
 but `@external` in links: on `linked` links provides it (straight to stock), elsewhere it
 is reached through catalog, which has both keys. User's `id` is `@external` in reviews
 (a type extension, Federation 1 style) yet it is reviews' own key: reviews can return it
-and be entered by it. None of these is a key cycle.
+and be entered by it. The same `@provides` of `sku` also works below an entity fetch
+(`User.favorites`). None of these is a key cycle.
 """
 
 from __future__ import annotations
@@ -60,10 +61,13 @@ type Review
 
 type User
   @join__type(graph: ACCOUNTS, key: "id")
+  @join__type(graph: LINKS, key: "id")
   @join__type(graph: REVIEWS, key: "id", extension: true)
 {
-  id: ID! @join__field(graph: ACCOUNTS) @join__field(graph: REVIEWS, external: true)
+  id: ID! @join__field(graph: ACCOUNTS) @join__field(graph: LINKS) @join__field(graph: REVIEWS, external: true)
   name: String! @join__field(graph: ACCOUNTS)
+  favorites: [Product!]! @join__field(graph: LINKS, provides: "sku")
+  saved: [Product!]! @join__field(graph: LINKS)
   reviews: [Review!]! @join__field(graph: REVIEWS)
 }
 """,
@@ -98,8 +102,23 @@ def make_subgraphs() -> list[KitSubgraph]:
         + """
         type Query { linked: [Product!]! @provides(fields: "sku") recent: [Product!]! }
         type Product @key(fields: "id") { id: ID! sku: String! @external }
+        type User @key(fields: "id") {
+          id: ID!
+          favorites: [Product!]! @provides(fields: "sku")
+          saved: [Product!]!
+        }
         """,
-        {},
+        {
+            # favorites carry their skus (provided), saved products only their ids.
+            "User": [
+                {
+                    "id": "u1",
+                    "favorites": [{"id": "p3", "sku": "S-3"}],
+                    "saved": [{"id": "p2"}, {"id": "p3"}],
+                },
+                {"id": "u2", "favorites": [], "saved": []},
+            ]
+        },
         {
             # Only `linked` knows the skus: asking links for one on `recent` is an error.
             "Query.linked": lambda _s, _i: [{"id": "p1", "sku": "S-1"}, {"id": "p3", "sku": "S-3"}],
@@ -483,3 +502,141 @@ async def test_extension_entered_by_its_external_key_and_back(gw: KitGateway) ->
             ]
         }
     }
+
+
+async def test_provided_external_key_below_an_entity_fetch(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ users { name favorites { sku quantity } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "links") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            favorites {
+              sku
+              __typename
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "users.@.favorites.@") {
+      Fetch(service: "stock") {
+        {
+          ... on Product {
+            __typename
+            sku
+          }
+        } =>
+        {
+          ... on Product {
+            quantity
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "users": [
+                {"name": "Ann", "favorites": [{"sku": "S-3", "quantity": None}]},
+                {"name": "Ben", "favorites": []},
+            ]
+        }
+    }
+    # links provides the sku on favorites: stock is asked directly, catalog never.
+    assert sorted(gw.sent()) == ["accounts", "links", "stock"]
+
+
+async def test_external_key_below_an_entity_fetch_off_the_provides_path(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ users { saved { quantity name } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "links") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            saved {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "users.@.saved.@") {
+      Fetch(service: "catalog") {
+        {
+          ... on Product {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Product {
+            sku
+            name
+          }
+        }
+      },
+    },
+    Flatten(path: "users.@.saved.@") {
+      Fetch(service: "stock") {
+        {
+          ... on Product {
+            __typename
+            sku
+          }
+        } =>
+        {
+          ... on Product {
+            quantity
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "users": [
+                {"saved": [{"quantity": 0, "name": "Rug"}, {"quantity": None, "name": "Vase"}]},
+                {"saved": []},
+            ]
+        }
+    }
+    assert sorted(gw.sent()) == ["accounts", "catalog", "links", "stock"]
