@@ -7,6 +7,7 @@ an implementation the object cannot be shown to be are left out."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest_asyncio
 from inline_snapshot import snapshot
 
 from tests.planning.header import supergraph
-from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway
+from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway, raw_app
 
 #: One event loop per module: the module-scoped kit servers and gateway live in it.
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -520,5 +521,31 @@ QueryPlan {
                 {"username": "root"},
                 {"username": "ghost"},
             ],
+        }
+    }
+
+
+async def test_interface_object_echoing_its_typename_keeps_the_concrete_type() -> None:
+    # A subgraph may answer `__typename` for an interface object (asked or not): that is
+    # the interface's name, and it must not replace the concrete type a already gave.
+    echo = {
+        "data": {
+            "_entities": [
+                {"__typename": "NodeWithName", "username": "ada"},
+                {"__typename": "NodeWithName", "username": "root"},
+                None,
+            ]
+        }
+    }
+    a = make_subgraphs()[0]
+    async with kit_gateway(SUPERGRAPH, a, apps={"b": raw_app(json.dumps(echo).encode())}) as gw:
+        _, body = await gw.run("{ users { __typename username ... on Admin { isMain } } }")
+    assert body == {
+        "data": {
+            "users": [
+                {"__typename": "User", "username": "ada"},
+                {"__typename": "Admin", "username": "root", "isMain": True},
+                {"__typename": "User", "username": None},
+            ]
         }
     }
