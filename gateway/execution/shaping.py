@@ -19,9 +19,6 @@ from gateway.types import JSONObject
 
 _MISSING: Any = object()
 _BUBBLE: Any = object()
-#: An object whose type the client's schema does not have (an ``@inaccessible`` type):
-#: it is shown as null, with the nullability rules of the field that holds it.
-_HIDDEN: Any = object()
 
 # What the shaper does with a field, decided once per selection (``_table``).
 _SCALAR = 0  # a non-list scalar: copied as it is unless null or absent
@@ -91,7 +88,7 @@ class Shaper:
                 if type_name is None:
                     return {}
                 if type_name != selection.parent:
-                    return _HIDDEN
+                    return None  # hidden: null, with the nullability of its field
                 fields = _interface_fields(table, type_name)
         else:
             type_name = selection.parent
@@ -140,7 +137,7 @@ class Shaper:
         shaped = self._selection(nfield.selection, value, path)
         if shaped is _BUBBLE:
             return None if nullable else _BUBBLE
-        if shaped is _HIDDEN:
+        if shaped is None:  # an object of a type the client's schema does not have
             if nullable:
                 return None
             self._null_error(nfield, False, path)
