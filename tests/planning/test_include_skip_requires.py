@@ -611,3 +611,140 @@ QueryPlan {
         }
     }
     assert _counts(gw) == {"a": 1, "b": 1, "c": 1}
+
+
+async def test_skipped_client_field_still_fetched_as_a_requirement(gw: KitGateway) -> None:
+    # The client skips price, isExpensive still needs it: fetched, sent, not shown.
+    plan, body = await gw.run("{ product { price @skip(if: true) isExpensive } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        product {
+          __typename
+          id
+          price
+        }
+      }
+    },
+    Flatten(path: "product") {
+      Fetch(service: "b") {
+        {
+          ... on Product {
+            __typename
+            id
+            price
+          }
+        } =>
+        {
+          ... on Product {
+            isExpensive
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {"data": {"product": {"isExpensive": True}}}
+    assert gw["b"].requests[0].variables == {
+        "representations": [{"__typename": "Product", "id": "1", "price": 120.5}]
+    }
+
+
+async def test_skipped_intermediate_requirement_of_an_included_field(gw: KitGateway) -> None:
+    plan, body = await gw.run(
+        "query ($s: Boolean!) { product { isExpensive @skip(if: $s) price @include(if: $s) include } }",
+        {"s": True},
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        product {
+          price
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "product") {
+      Fetch(service: "b") {
+        {
+          ... on Product {
+            __typename
+            id
+            price
+          }
+        } =>
+        {
+          ... on Product {
+            isExpensive
+          }
+        }
+      },
+    },
+    Flatten(path: "product") {
+      Fetch(service: "c") {
+        {
+          ... on Product {
+            __typename
+            id
+            isExpensive
+          }
+        } =>
+        {
+          ... on Product {
+            include
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {"data": {"product": {"price": 120.5, "include": True}}}
+    assert _counts(gw) == {"a": 1, "b": 1, "c": 1}
+
+
+async def test_field_excluded_in_one_place_and_selected_in_another(gw: KitGateway) -> None:
+    # Field merging: the unconditional selection inside the fragment keeps isExpensive.
+    plan, body = await gw.run(
+        "{ products { id isExpensive @include(if: false) ... on Product { isExpensive } } }"
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        products {
+          id
+          __typename
+          price
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "b") {
+        {
+          ... on Product {
+            __typename
+            id
+            price
+          }
+        } =>
+        {
+          ... on Product {
+            isExpensive
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {"products": [{"id": "1", "isExpensive": True}, {"id": "2", "isExpensive": False}]}
+    }
