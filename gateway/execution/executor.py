@@ -124,8 +124,13 @@ class Execution:
         if fetch.renames:
             apply_renames(entities, fetch.renames)
         if isinstance(entities, list):
-            for entity, objects in zip(entities, targets, strict=False):
+            for entity, objects, sent in zip(entities, targets, representations, strict=False):
                 if isinstance(entity, dict):
+                    if entity.get("__typename") == sent["__typename"]:
+                        # The subgraph echoes the type it was asked about. For an
+                        # @interfaceObject that is the interface: it must not replace the
+                        # concrete type another subgraph already gave the object.
+                        del entity["__typename"]
                     for obj in objects:
                         merge(obj, entity)
         errors = _error_list(response)

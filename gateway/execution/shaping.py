@@ -52,6 +52,19 @@ def _table(selection: NSelection) -> _Table:
     return table
 
 
+def _interface_fields(table: _Table, interface: str) -> list[tuple[str, int, NField]]:
+    """The fields of an object still typed as its interface: an ``@interfaceObject``
+    entity whose concrete type no subgraph could tell (the interface's owner answered
+    null for it). Only what applies to every implementation can be shown: the fields
+    each implementation's list has (those selected on the interface itself)."""
+    entries = table.get(interface)
+    if entries is None:
+        lists = list(table.values())
+        common = set.intersection(*({key for key, _, _ in e} for e in lists)) if lists else set()
+        entries = table[interface] = [e for e in lists[0] if e[0] in common] if lists else []
+    return entries
+
+
 #: A response path as a linked list (parent, key): materialized only for errors.
 _LinkedPath = tuple[Any, str | int] | None
 
@@ -72,7 +85,11 @@ class Shaper:
             type_name = obj.get("__typename")
             fields = table.get(type_name) if isinstance(type_name, str) else None
             if fields is None:
-                return {}
+                if type_name is None:
+                    return {}
+                if type_name != selection.parent:
+                    return None  # hidden: null, with the nullability of its field
+                fields = _interface_fields(table, type_name)
         else:
             type_name = selection.parent
             fields = table[type_name]
@@ -120,6 +137,11 @@ class Shaper:
         shaped = self._selection(nfield.selection, value, path)
         if shaped is _BUBBLE:
             return None if nullable else _BUBBLE
+        if shaped is None:  # an object of a type the client's schema does not have
+            if nullable:
+                return None
+            self._null_error(nfield, False, path)
+            return _BUBBLE
         return shaped
 
     def _invalid(self, nfield: NField, nullable: bool, path: _LinkedPath, expected: str) -> Any:
