@@ -19,7 +19,7 @@ from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import NField, NormalizedOperation
 from gateway.planning.optimize import merge_same_fetches
 from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, Sequence
-from gateway.planning.selection import SubField, SubSelection
+from gateway.planning.selection import SubField, SubSelection, print_arguments
 
 
 def wrap(kind: type[Sequence] | type[Parallel], nodes: list[PlanNode]) -> PlanNode | None:
@@ -162,9 +162,7 @@ def _key_field(
             found = None
             if placed is not None and placed.selection is not None:
                 source = placed.selection.fragments.get(type_name, placed.selection)
-                found = _find_internal(source, inner.name) or _find_internal(
-                    placed.selection, inner.name
-                )
+                found = _find_placed(source, inner) or _find_placed(placed.selection, inner)
             key_field = _key_field(inner, found, shown_here)
             children.setdefault(inner.name, key_field)
     if abstract:
@@ -182,8 +180,14 @@ def _key_field(
     )
 
 
-def _find_internal(selection: SubSelection, name: str) -> SubField | None:
-    found = selection.fields.get(name)
-    if found is not None and found.name == name and not found.arguments:
+def _find_placed(selection: SubSelection, nfield: NField) -> SubField | None:
+    """Where ``nfield`` (a requirement's field) was placed among these objects' fields:
+    the same field with the same arguments, in this fetch or another one."""
+    wanted = (nfield.name, print_arguments(nfield.arguments))
+    found = selection.fields.get(nfield.name)
+    if found is not None and found.signature() == wanted:
         return found
-    return next((f for f in selection.fields.values() if f.name == name and not f.arguments), None)
+    for candidate in selection.fields.values():
+        if candidate.signature() == wanted:
+            return candidate
+    return selection.elsewhere.get(wanted)

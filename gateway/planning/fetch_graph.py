@@ -105,10 +105,23 @@ class FetchGraph:
 
 
 def _conflicting(entries: list[tuple[NField, SubField, bool]], wanted: list[NField]) -> bool:
-    held = {nfield.name: _arguments_text(nfield) for nfield, _, _ in entries}
-    return any(
-        nfield.name in held and held[nfield.name] != _arguments_text(nfield) for nfield in wanted
-    )
+    """Two requirements that select one field with different arguments, at any depth
+    (``author { score(weight: 2) }`` and ``author { score(weight: 1) }``): one
+    representation has one value per field name, so they cannot share a fetch."""
+    held = {nfield.name: nfield for nfield, _, _ in entries}
+    return any(nfield.name in held and _differ(held[nfield.name], nfield) for nfield in wanted)
+
+
+def _differ(first: NField, second: NField) -> bool:
+    if _arguments_text(first) != _arguments_text(second):
+        return True
+    if first.selection is None or second.selection is None:
+        return False
+    for type_name, fields in second.selection.by_type.items():
+        held = {f.name: f for f in first.selection.by_type.get(type_name, [])}
+        if any(f.name in held and _differ(held[f.name], f) for f in fields):
+            return True
+    return False
 
 
 def _arguments_text(nfield: NField) -> str:

@@ -11,11 +11,13 @@ every fetch that supplies them, and is never one of those (which would be a cycl
 
 from __future__ import annotations
 
+import dataclasses
+
 from graphql import SelectionSetNode
 
 from gateway.planning.fetch_graph import FetchGraph, FetchGroup, Path, PlanningError
 from gateway.planning.graph import SupergraphGraph
-from gateway.planning.operation import NField, NormalizedOperation
+from gateway.planning.operation import NField, NormalizedOperation, NSelection
 from gateway.planning.reach import Reach
 from gateway.planning.selection import SubField, SubSelection
 
@@ -278,7 +280,30 @@ def _register(
     """Send ``entries`` in ``child``'s representations of ``type_name``; ``child`` runs
     after the groups that supply them."""
     held = child.requires.setdefault(type_name, [])
-    for entry in entries:
-        if not any(existing.name == entry[0].name for existing, _, _ in held):
-            held.append(entry)
+    for nfield, placed, is_key in entries:
+        index = next((i for i, (f, _, _) in enumerate(held) if f.name == nfield.name), None)
+        if index is None:
+            held.append((nfield, placed, is_key))
+        else:
+            # Two requirements select the same object field (``author { years }`` and
+            # ``author { score(weight: 2) }``): its representation carries both.
+            first, first_placed, first_key = held[index]
+            held[index] = (merge_fields(first, nfield), first_placed, first_key or is_key)
     child.depends_on |= supplied - {child}
+
+
+def merge_fields(first: NField, second: NField) -> NField:
+    """One requirement field selecting what both select (same name and arguments)."""
+    if first.selection is None or second.selection is None or first is second:
+        return first
+    by_type = {t: list(fields) for t, fields in first.selection.by_type.items()}
+    for type_name, fields in second.selection.by_type.items():
+        merged = by_type.setdefault(type_name, [])
+        for field in fields:
+            index = next((i for i, f in enumerate(merged) if f.key == field.key), None)
+            if index is None:
+                merged.append(field)
+            else:
+                merged[index] = merge_fields(merged[index], field)
+    selection = NSelection(first.selection.parent, first.selection.abstract, by_type)
+    return dataclasses.replace(first, selection=selection)

@@ -36,6 +36,9 @@ INTERNAL_ALIAS = re.compile(r"^_gw\d*_(.+)$")
 class SubSelection:
     fields: dict[str, SubField] = field(default_factory=dict)
     fragments: dict[str, SubSelection] = field(default_factory=dict)
+    #: Fields of these objects that another fetch places (by signature): where their
+    #: data lands, for representations built from these objects. Never printed.
+    elsewhere: dict[tuple[str, str], SubField] = field(default_factory=dict)
 
     def add_field(
         self,

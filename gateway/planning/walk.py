@@ -54,6 +54,26 @@ class Walk(EntityJumps):
 
         ``requirements_met``: we are in the entity fetch whose representations carry the
         field's ``@requires``. Returns the groups that will supply it and the placed field."""
+        supplied, placed = self._place(
+            group, type_name, nfield, target, path, provided, internal, requirements_met
+        )
+        if target.fields.get(placed.key) is not placed:
+            # Fetched by another fetch into the same objects: a representation built from
+            # these objects finds its data key here (``emit._find_placed``).
+            target.elsewhere.setdefault(placed.signature(), placed)
+        return supplied, placed
+
+    def _place(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        nfield: NField,
+        target: SubSelection,
+        path: Path,
+        provided: SelectionSetNode | None,
+        internal: bool,
+        requirements_met: bool,
+    ) -> tuple[set[FetchGroup], SubField]:
         subgraph = group.subgraph
         key = None if internal else nfield.key
         if nfield.name == "__typename":
