@@ -99,6 +99,14 @@ class SupergraphGraph:
         self._joins[key] = found
         return found
 
+    def declared_type(self, type_name: str, field_name: str, graph: str) -> str | None:
+        """The named type of ``type.field`` in ``graph`` when the supergraph records one
+        (``@join__field(type:)``: it may differ from the API's, e.g. Book vs Media)."""
+        join = self.join_field(type_name, field_name, graph)
+        if join is None or not join.type:
+            return None
+        return join.type.replace("[", "").replace("]", "").replace("!", "").strip()
+
     def resolvers(self, type_name: str, field_name: str) -> tuple[str, ...]:
         """Subgraphs that can resolve ``type.field`` (in supergraph declaration order)."""
         key = (type_name, field_name)

@@ -59,8 +59,9 @@ class Reach:
         if nfield.selection is None:
             return False
         below = self.provided_below(type_name, nfield.name, subgraph, provided)
+        possible = self._possible(type_name, nfield, subgraph)
         for inner_type, fields in nfield.selection.by_type.items():
-            if self.graph.is_entity(inner_type):
+            if self.graph.is_entity(inner_type) or inner_type not in possible:
                 continue
             for inner in fields:
                 if inner.name == "__typename":
@@ -175,7 +176,12 @@ class Reach:
         below = self.provided_below(type_name, nfield.name, subgraph, provided)
         local: dict[str, list[NField]] = {}
         remote: dict[str, list[NField]] = {}
+        possible = self._possible(type_name, nfield, subgraph)
         for inner_type, fields in nfield.selection.by_type.items():
+            if inner_type not in possible:
+                # This subgraph never returns such objects here: nothing to split.
+                local.setdefault(inner_type, []).extend(f for f in fields if f.name == "__typename")
+                continue
             for inner in fields:
                 if inner.name == "__typename":
                     local.setdefault(inner_type, []).append(inner)
@@ -194,6 +200,14 @@ class Reach:
             _with_selection(nfield, local) if has_local else None,
             _with_selection(nfield, remote) if remote else None,
         )
+
+    def _possible(self, type_name: str, nfield: NField, subgraph: str) -> set[str]:
+        """The object types ``subgraph`` may return for ``type.field``."""
+        assert nfield.selection is not None
+        if not nfield.selection.abstract:
+            return set(nfield.selection.by_type)
+        declared = self.graph.declared_type(type_name, nfield.name, subgraph)
+        return self.graph.possible_types_in(declared or nfield.selection.parent, subgraph)
 
     def needs_requirements(
         self, type_name: str, field_name: str, subgraph: str, provided: SelectionSetNode | None

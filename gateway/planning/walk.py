@@ -109,8 +109,15 @@ class Walk(EntityJumps):
             if nfield.selection is not None and placed.selection is not None:
                 sub_provided = self.reach.provided_below(type_name, nfield.name, subgraph, provided)
                 child_path = path + (placed.key,) + ("@",) * nfield.list_depth
+                declared = self.graph.declared_type(type_name, nfield.name, subgraph)
                 supplied |= self.plan_selection(
-                    group, nfield.selection, placed.selection, child_path, sub_provided, internal
+                    group,
+                    nfield.selection,
+                    placed.selection,
+                    child_path,
+                    sub_provided,
+                    internal,
+                    declared if declared != nfield.type_name else None,
                 )
             return supplied, placed
         return self._through_entities(group, type_name, nfield, target, path, provided, internal)
@@ -155,7 +162,10 @@ class Walk(EntityJumps):
         path: Path,
         provided: SelectionSetNode | None,
         internal: bool = False,
+        declared: str | None = None,
     ) -> set[FetchGroup]:
+        """Place a field's selection; ``declared``: the field's type in this subgraph
+        when it is not the API's (``book: Book`` here, ``book: Media`` in the API)."""
         supplied: set[FetchGroup] = set()
         if not selection.abstract:
             for type_name, fields in selection.by_type.items():
@@ -170,7 +180,8 @@ class Walk(EntityJumps):
         target.add_field("__typename")
         if self.graph.is_interface_object(selection.parent, group.subgraph):
             return self._plan_interface_object(group, selection, target, path, provided, internal)
-        possible = self.graph.possible_types_in(selection.parent, group.subgraph)
+        # Only type conditions the subgraph's own schema allows here.
+        possible = self.graph.possible_types_in(declared or selection.parent, group.subgraph)
         for type_name, fields in selection.by_type.items():
             if type_name not in possible:
                 continue
