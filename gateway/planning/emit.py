@@ -11,7 +11,7 @@ import dataclasses
 import itertools
 import re
 
-from graphql import print_ast
+from graphql import is_abstract_type, print_ast
 
 from gateway.planning.aliases import TypeConflicts
 from gateway.planning.fetch_graph import FetchGroup, PlanningError
@@ -37,6 +37,7 @@ class Emitter:
     def __init__(self, operation: NormalizedOperation, graph: SupergraphGraph) -> None:
         self.operation = operation
         self.conflicts = TypeConflicts(graph)
+        self.graph = graph
         self.counter = itertools.count()
         definitions = operation.operation.variable_definitions or ()
         self.variable_definitions = {d.variable.name.value: d for d in definitions}
@@ -125,7 +126,16 @@ class Emitter:
             keys = tuple(
                 _key_field(nfield, placed, fragment, is_key) for nfield, placed, is_key in entries
             )
-            requires.append((type_name, group.sent_types.get(type_name, type_name), keys))
+            sent = group.sent_types.get(type_name, type_name)
+            requires.append((type_name, sent, keys))
+            # Objects reached as an interface (an @interfaceObject's answers) may since
+            # have been given their concrete type by the interface's owner: match those
+            # too, still sent as the interface.
+            abstract = self.graph.schema.get_type(type_name)
+            if is_abstract_type(abstract):
+                for concrete in self.graph.schema.get_possible_types(abstract):
+                    if concrete.name not in group.requires:
+                        requires.append((concrete.name, sent, keys))
         fetch = Fetch(
             group.subgraph,
             operation,
