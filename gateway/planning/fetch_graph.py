@@ -117,11 +117,26 @@ def _differ(first: NField, second: NField) -> bool:
         return True
     if first.selection is None or second.selection is None:
         return False
+    if first.selection.abstract and _conditioned(first) != _conditioned(second):
+        # ``items { ... on Book { weight } ... on Gadget { weight } }`` beside
+        # ``items { ... on Gadget { weight } }``: merged, the second field's
+        # representation would carry book weights it did not ask for.
+        return True
     for type_name, fields in second.selection.by_type.items():
         held = {f.name: f for f in first.selection.by_type.get(type_name, [])}
         if any(f.name in held and _differ(held[f.name], f) for f in fields):
             return True
     return False
+
+
+def _conditioned(nfield: NField) -> frozenset[str]:
+    """The object types under which a requirement selects something."""
+    assert nfield.selection is not None
+    return frozenset(
+        t
+        for t, fields in nfield.selection.by_type.items()
+        if any(f.name != "__typename" for f in fields)
+    )
 
 
 def _arguments_text(nfield: NField) -> str:

@@ -454,7 +454,9 @@ QueryPlan {
                 accountType
               }
               ... on GuestAccount {
+                displayName
                 guestToken
+                accountType
               }
             }
           }
@@ -546,7 +548,9 @@ QueryPlan {
                 accountType
               }
               ... on GuestAccount {
+                displayName
                 guestToken
+                accountType
               }
             }
           }
