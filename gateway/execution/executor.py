@@ -231,6 +231,9 @@ def _objects_at(data: JSONObject, path: tuple[str, ...]) -> list[JSONObject]:
             for value in current:
                 if type(value) is list:
                     following.extend(value)
+        elif segment[0] == "|":  # only the objects of one type (below a type condition)
+            type_name = segment[1:]
+            following = [v for v in current if type(v) is dict and v.get("__typename") == type_name]
         else:
             for value in current:
                 if type(value) is dict:
@@ -253,6 +256,9 @@ def _paths_of_objects(
             for value, at in current:
                 if segment == "@" and isinstance(value, list):
                     following.extend((item, [*at, index]) for index, item in enumerate(value))
+                elif segment[0] == "|":
+                    if isinstance(value, dict) and value.get("__typename") == segment[1:]:
+                        following.append((value, at))
                 elif segment != "@" and isinstance(value, dict) and value.get(segment) is not None:
                     following.append((value[segment], [*at, segment]))
             current = following

@@ -18,7 +18,7 @@ from gateway.planning.fetch_graph import FetchGroup, PlanningError
 from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import NField, NormalizedOperation
 from gateway.planning.optimize import merge_same_fetches
-from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, Sequence
+from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, Sequence, path_text
 from gateway.planning.selection import SubField, SubSelection, print_arguments
 
 
@@ -52,7 +52,7 @@ class Emitter:
             if group not in level:
                 if group in visiting:
                     raise PlanningError(
-                        f"Fetches from '{group.subgraph}' at {'.'.join(group.path) or 'the root'}"
+                        f"Fetches from '{group.subgraph}' at {path_text(group.path) or 'the root'}"
                         " depend on each other (a cycle of requirements)."
                     )
                 visiting.add(group)

@@ -69,7 +69,8 @@ class Flatten:
     request with their representations deduplicated, instead of one request per place.
     """
 
-    #: Each path: response keys from the root, with "@" for "each element of the list".
+    #: Each path: response keys from the root, with "@" for "each element of the list"
+    #: and "|Type" for "only the objects of that type" (below a type condition).
     paths: tuple[tuple[str, ...], ...]
     node: Fetch
 
@@ -100,6 +101,17 @@ class QueryPlan:
         return format_plan(self.node)
 
 
+def path_text(path: tuple[str, ...]) -> str:
+    """``reviews.@|[UserReview].product``: a type condition joins the step before it."""
+    text = ""
+    for segment in path:
+        if segment.startswith("|"):
+            text += f"|[{segment[1:]}]"
+        else:
+            text += ("." if text else "") + segment
+    return text
+
+
 def format_plan(node: PlanNode | None) -> str:
     lines = ["QueryPlan {"]
     if node is not None:
@@ -121,7 +133,7 @@ def _format(node: PlanNode, depth: int) -> list[str]:
             return [head, *body, pad + "},"]
         case Flatten():
             inner = _format(node.node, depth + 1)
-            paths = [f'"{".".join(path)}"' for path in node.paths]
+            paths = [f'"{path_text(path)}"' for path in node.paths]
             where = f"path: {paths[0]}" if len(paths) == 1 else f"paths: [{', '.join(paths)}]"
             return [f"{pad}Flatten({where}) {{", *inner, pad + "},"]
         case Sequence() | Parallel():

@@ -49,13 +49,17 @@ class Walk(EntityJumps):
         provided: SelectionSetNode | None,
         internal: bool = False,
         requirements_met: bool = False,
+        condition: bool = False,
     ) -> tuple[set[FetchGroup], SubField]:
         """Place ``nfield`` (a field of ``type_name`` at ``path``) into the plan.
 
         ``requirements_met``: we are in the entity fetch whose representations carry the
-        field's ``@requires``. Returns the groups that will supply it and the placed field."""
+        field's ``@requires``. ``condition``: the field is selected under a type condition
+        (``... on UserReview { product { c } }``): fetches below it take only the objects
+        of that type (the path says ``reviews.@|[UserReview].product``). Returns the
+        groups that will supply it and the placed field."""
         supplied, placed = self._place(
-            group, type_name, nfield, target, path, provided, internal, requirements_met
+            group, type_name, nfield, target, path, provided, internal, requirements_met, condition
         )
         if target.fields.get(placed.key) is not placed:
             # Fetched by another fetch into the same objects: a representation built from
@@ -73,6 +77,7 @@ class Walk(EntityJumps):
         provided: SelectionSetNode | None,
         internal: bool,
         requirements_met: bool,
+        condition: bool = False,
     ) -> tuple[set[FetchGroup], SubField]:
         subgraph = group.subgraph
         key = None if internal else nfield.key
@@ -108,7 +113,8 @@ class Walk(EntityJumps):
             supplied = {group}
             if nfield.selection is not None and placed.selection is not None:
                 sub_provided = self.reach.provided_below(type_name, nfield.name, subgraph, provided)
-                child_path = path + (placed.key,) + ("@",) * nfield.list_depth
+                typed = ("|" + type_name,) if condition else ()
+                child_path = path + typed + (placed.key,) + ("@",) * nfield.list_depth
                 declared = self.graph.declared_type(type_name, nfield.name, subgraph)
                 supplied |= self.plan_selection(
                     group,
@@ -187,9 +193,17 @@ class Walk(EntityJumps):
                 continue
             fragment = target.fragment(type_name)
             self._siblings = fields
+            conditioned = len(selection.by_type) > 1
             for nfield in fields:
                 supplied |= self.plan_field(
-                    group, type_name, nfield, fragment, path, provided, internal
+                    group,
+                    type_name,
+                    nfield,
+                    fragment,
+                    path,
+                    provided,
+                    internal,
+                    condition=conditioned,
                 )[0]
         return supplied
 

@@ -478,7 +478,7 @@ QueryPlan {
         }
       }
     },
-    Flatten(path: "media.animals.@") {
+    Flatten(path: "media|[Book].animals.@") {
       Fetch(service: "zoo") {
         {
           ... on Cat {

@@ -220,7 +220,7 @@ QueryPlan {
         }
       }
     },
-    Flatten(path: "posts.@.product") {
+    Flatten(paths: ["posts.@|[AnonymousReview].product", "posts.@|[UserReview].product"]) {
       Fetch(service: "b") {
         {
           ... on Product {
@@ -236,7 +236,7 @@ QueryPlan {
       },
     },
     Parallel {
-      Flatten(path: "posts.@.product") {
+      Flatten(paths: ["posts.@|[AnonymousReview].product", "posts.@|[UserReview].product"]) {
         Fetch(service: "c") {
           {
             ... on Product {
@@ -251,7 +251,7 @@ QueryPlan {
           }
         },
       },
-      Flatten(path: "posts.@.product") {
+      Flatten(paths: ["posts.@|[AnonymousReview].product", "posts.@|[UserReview].product"]) {
         Fetch(service: "d") {
           {
             ... on Product {
@@ -305,7 +305,7 @@ QueryPlan {
         }
       }
     },
-    Flatten(path: "reviews.@.product") {
+    Flatten(path: "reviews.@|[UserReview].product") {
       Fetch(service: "b") {
         {
           ... on Product {
