@@ -1,8 +1,8 @@
-# ruff: noqa: E501 -- SDL as composition prints it and plan/request snapshots are data.
 """A key-less value type (Category) shared by two subgraphs, each with fields of its own:
 a field only the other subgraph has (`details`, in products) is reached through the
 nearest parent entity's key (Product), also several value-type levels deep
-(`category.parent.details`), in lists, and where the value is null.
+(`category.parent.details`), in lists (`variants`, merged item by item), and where the
+value is null.
 """
 
 from __future__ import annotations
@@ -46,7 +46,17 @@ type Product
   upc: String!
   name: String! @join__field(graph: PRODUCTS)
   category: Category
+  variants: [Variant!]!
   reviews: [Review!]! @join__field(graph: REVIEWS)
+}
+
+type Variant
+  @join__type(graph: PRODUCTS)
+  @join__type(graph: REVIEWS)
+{
+  sku: String!
+  color: String @join__field(graph: PRODUCTS)
+  rating: Int @join__field(graph: REVIEWS)
 }
 
 type Query
@@ -90,6 +100,12 @@ DETAILS = {
     "lamps": {"summary": "Light", "weight": 2},
 }
 COUNTS = {"home": 3, "chairs": 2, "lamps": 1}
+#: Variants (sku, color in products, rating in reviews), the same order in both subgraphs.
+VARIANTS: dict[str, list[tuple[str, str | None, int | None]]] = {
+    "1": [("1-oak", "oak", 4), ("1-ash", None, 5)],
+    "2": [("2-red", "red", None)],
+    "3": [],
+}
 
 
 def _with(category: Row | None, extra: dict[str, Any], key: str) -> Row | None:
@@ -108,13 +124,21 @@ def make_subgraphs() -> list[KitSubgraph]:
         FED
         + """
         type Query { products: [Product!]! }
-        type Product @key(fields: "upc") { upc: String! name: String! category: Category @shareable }
+        type Product @key(fields: "upc") {
+          upc: String! name: String! category: Category @shareable variants: [Variant!]! @shareable
+        }
+        type Variant @shareable { sku: String! color: String }
         type Category @shareable { slug: String! label: String! parent: Category details: Details }
         type Details { summary: String! weight: Int }
         """,
         {
             "Product": [
-                {**p, "category": _with(p["category"], DETAILS, "details")} for p in PRODUCTS
+                {
+                    **p,
+                    "category": _with(p["category"], DETAILS, "details"),
+                    "variants": [{"sku": s, "color": c} for s, c, _ in VARIANTS[p["upc"]]],
+                }
+                for p in PRODUCTS
             ]
         },
         {"Query.products": lambda _s, _i: products.rows("Product")},
@@ -125,7 +149,11 @@ def make_subgraphs() -> list[KitSubgraph]:
         + """
         type Query { reviews: [Review!]! }
         type Review @key(fields: "id") { id: ID! body: String! product: Product }
-        type Product @key(fields: "upc") { upc: String! category: Category @shareable reviews: [Review!]! }
+        type Product @key(fields: "upc") {
+          upc: String! category: Category @shareable variants: [Variant!]! @shareable
+          reviews: [Review!]!
+        }
+        type Variant @shareable { sku: String! rating: Int }
         type Category @shareable { slug: String! label: String! parent: Category reviewCount: Int! }
         """,
         {
@@ -139,6 +167,7 @@ def make_subgraphs() -> list[KitSubgraph]:
                 {
                     "upc": p["upc"],
                     "category": _with(p["category"], COUNTS, "reviewCount"),
+                    "variants": [{"sku": s, "rating": r} for s, _, r in VARIANTS[p["upc"]]],
                     "reviews": [{"id": f"r{p['upc']}"}],
                 }
                 for p in PRODUCTS
@@ -553,6 +582,110 @@ QueryPlan {
                 },
                 {"product": {"category": None}},
                 {"product": None},
+            ]
+        }
+    }
+
+
+async def test_list_of_values_completed_item_by_item_through_the_key(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ reviews { product { variants { sku rating color } } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "reviews") {
+      {
+        reviews {
+          product {
+            variants {
+              sku
+              rating
+            }
+            __typename
+            upc
+          }
+        }
+      }
+    },
+    Flatten(path: "reviews.@.product") {
+      Fetch(service: "products") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            variants {
+              color
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    oak = {"sku": "1-oak", "rating": 4, "color": "oak"}
+    ash = {"sku": "1-ash", "rating": 5, "color": None}
+    red = {"sku": "2-red", "rating": None, "color": "red"}
+    assert body == {
+        "data": {
+            "reviews": [
+                {"product": {"variants": [oak, ash]}},
+                {"product": {"variants": [red]}},
+                {"product": {"variants": []}},
+                {"product": None},
+            ]
+        }
+    }
+
+
+async def test_list_of_values_from_the_root_subgraph_and_the_other(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ products { upc variants { color rating } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        products {
+          upc
+          variants {
+            color
+          }
+          __typename
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            variants {
+              rating
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "products": [
+                {
+                    "upc": "1",
+                    "variants": [{"color": "oak", "rating": 4}, {"color": None, "rating": 5}],
+                },
+                {"upc": "2", "variants": [{"color": "red", "rating": None}]},
+                {"upc": "3", "variants": []},
             ]
         }
     }
