@@ -20,15 +20,16 @@ from tests.planning.kit import KitGateway, KitSubgraph, Recorded, kit_gateway
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SUPERGRAPH = supergraph(
-    ["accounts", "catalog", "films", "reviews"],
+    ["accounts", "catalog", "films", "picks", "reviews"],
     """
 type Book implements Node
   @join__implements(graph: CATALOG, interface: "Node")
   @join__type(graph: CATALOG, key: "id")
+  @join__type(graph: PICKS, key: "id")
 {
   id: ID!
-  title: String!
-  similar: [Node!]!
+  title: String! @join__field(graph: CATALOG)
+  similar: [Node!]! @join__field(graph: CATALOG)
 }
 
 type Film implements Node
@@ -65,8 +66,10 @@ type Query
   @join__type(graph: ACCOUNTS)
   @join__type(graph: CATALOG)
   @join__type(graph: FILMS)
+  @join__type(graph: PICKS)
   @join__type(graph: REVIEWS)
 {
+  picks: [Book!]! @join__field(graph: PICKS)
   user: User @join__field(graph: ACCOUNTS)
   users: [User!]! @join__field(graph: ACCOUNTS)
   books: [Book!]! @join__field(graph: CATALOG)
@@ -174,7 +177,16 @@ def make_subgraphs() -> list[KitSubgraph]:
         {"Film": [{"id": "f1", "title": "Alien"}]},
         {"Query.films": lambda _s, _i: films.rows("Film")},
     )
-    return [accounts, catalog, films, reviews]
+    picks = StrictSubgraph(
+        "picks",
+        """
+        type Query { picks: [Book!]! }
+        type Book @key(fields: "id") { id: ID! }
+        """,
+        {"Book": [{"id": "b1"}, {"id": "b2"}]},
+        {"Query.picks": lambda _s, _i: picks.rows("Book")},
+    )
+    return [accounts, catalog, films, picks, reviews]
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -192,7 +204,16 @@ def _no_empty_selection(gw: KitGateway) -> None:
 
 async def test_only_field_skipped_gives_an_empty_object(gw: KitGateway) -> None:
     plan, body = await gw.run("{ user { id @skip(if: true) } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      user {
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"user": {}}}
     _no_empty_selection(gw)
 
@@ -201,7 +222,16 @@ async def test_only_field_skipped_by_a_variable(gw: KitGateway) -> None:
     plan, body = await gw.run(
         "query ($hide: Boolean!) { user { id @skip(if: $hide) } }", {"hide": True}
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      user {
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"user": {}}}
     _no_empty_selection(gw)
 
@@ -210,7 +240,19 @@ async def test_every_field_of_a_nested_object_excluded(gw: KitGateway) -> None:
     plan, body = await gw.run(
         "{ user { name profile { bio @include(if: false) age @skip(if: true) } } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      user {
+        name
+        profile {
+        }
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"user": {"name": "Ann", "profile": {}}}}
     _no_empty_selection(gw)
 
@@ -219,7 +261,37 @@ async def test_every_field_of_an_entity_fetch_list_skipped(gw: KitGateway) -> No
     # reviews lives in another subgraph: the jump is still needed to know how many
     # reviews there are, with nothing but __typename in them.
     plan, body = await gw.run("{ users { name reviews { body @skip(if: true) } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {"users": [{"name": "Ann", "reviews": [{}]}, {"name": "Bob", "reviews": [{}, {}]}]}
     }
@@ -230,7 +302,39 @@ async def test_skipped_fields_of_an_entity_two_jumps_away(gw: KitGateway) -> Non
     # The product's name would need catalog; skipped, the product is `{}` and catalog is
     # not asked at all.
     plan, body = await gw.run("{ user { reviews { body product { name @include(if: false) } } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        user {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "user") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              body
+              product {
+              }
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {"data": {"user": {"reviews": [{"body": "Great", "product": {}}]}}}
     _no_empty_selection(gw)
     assert set(gw.sent()) == {"accounts", "reviews"}
@@ -238,7 +342,36 @@ async def test_skipped_fields_of_an_entity_two_jumps_away(gw: KitGateway) -> Non
 
 async def test_skipped_inline_fragment_leaves_an_empty_object(gw: KitGateway) -> None:
     plan, body = await gw.run("{ users { reviews { ... on Review @skip(if: true) { body } } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {"data": {"users": [{"reviews": [{}]}, {"reviews": [{}, {}]}]}}
     _no_empty_selection(gw)
 
@@ -251,7 +384,19 @@ async def test_named_fragment_whose_fields_are_all_excluded(gw: KitGateway) -> N
         """,
         {"show": False},
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      users {
+        id
+        profile {
+        }
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"users": [{"id": "u1", "profile": {}}, {"id": "u2", "profile": {}}]}}
     _no_empty_selection(gw)
 
@@ -321,7 +466,38 @@ async def test_skipped_fields_at_three_levels(gw: KitGateway) -> None:
         """,
         {"off": True},
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              product {
+              }
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "users": [
@@ -410,3 +586,94 @@ QueryPlan {
             ]
         }
     }
+
+
+async def test_type_condition_pruned_inside_an_entity_fetch(gw: KitGateway) -> None:
+    # picks -> catalog for `similar`, whose only selection (`... on Film`) catalog cannot
+    # have: the entity fetch still runs, selecting `__typename` in `similar`.
+    plan, body = await gw.run("{ picks { id similar { ... on Film { title } } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "picks") {
+      {
+        picks {
+          id
+          __typename
+        }
+      }
+    },
+    Flatten(path: "picks.@") {
+      Fetch(service: "catalog") {
+        {
+          ... on Book {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Book {
+            similar {
+              __typename
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {"data": {"picks": [{"id": "b1", "similar": [{}]}, {"id": "b2", "similar": []}]}}
+    _no_empty_selection(gw)
+
+
+async def test_type_condition_pruned_inside_an_entity_fetch_next_to_a_field(
+    gw: KitGateway,
+) -> None:
+    plan, body = await gw.run(
+        "{ picks { title similar { ... on Film { id title } ... on Book { id } } } }"
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "picks") {
+      {
+        picks {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "picks.@") {
+      Fetch(service: "catalog") {
+        {
+          ... on Book {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Book {
+            title
+            similar {
+              __typename
+              ... on Book {
+                id
+              }
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "picks": [
+                {"title": "Dune", "similar": [{"id": "b2"}]},
+                {"title": "Emma", "similar": []},
+            ]
+        }
+    }
+    _no_empty_selection(gw)
