@@ -513,3 +513,113 @@ QueryPlan {
         }
     }
     _no_empty_selection(gw)
+
+
+async def test_every_root_field_skipped_gives_empty_data(gw: KitGateway) -> None:
+    plan, body = await gw.run(
+        "query ($off: Boolean!) { ... @skip(if: $off) { user { id } } }", {"off": True}
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+}\
+""")
+    assert body == {"data": {}}
+    assert gw.sent() == {}
+
+
+async def test_root_typename_skipped_next_to_a_field(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ __typename @skip(if: true) user { name } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      user {
+        name
+      }
+    }
+  },
+}\
+""")
+    assert body == {"data": {"user": {"name": "Ann"}}}
+
+
+async def test_skipped_key_field_still_used_for_the_entity_fetch(gw: KitGateway) -> None:
+    # The client skips id; the jump to reviews still needs it as the key.
+    plan, body = await gw.run("{ users { id @skip(if: true) reviews { body } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              body
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "users": [
+                {"reviews": [{"body": "Great"}]},
+                {"reviews": [{"body": "Meh"}, {"body": "Ok"}]},
+            ]
+        }
+    }
+    _no_empty_selection(gw)
+
+
+async def test_skipped_typename_in_an_entity_list(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ user { reviews { __typename @skip(if: true) id } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        user {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "user") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              id
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {"data": {"user": {"reviews": [{"id": "r1"}]}}}
+    _no_empty_selection(gw)
