@@ -3,8 +3,9 @@
 Why this step exists: the merged data holds what the fetches needed (keys, required
 fields, internal aliases, ``__typename``) in the subgraphs' order. The client must get
 exactly its fields, in its order, under its aliases; ``__typename`` answered; for abstract
-types only the fields of the object's concrete type; and a null in a non-null position
-bubbling up to the nearest nullable parent, with an error at the right path.
+types only the fields of the object's concrete type (an object whose type the client's
+schema does not have, an ``@inaccessible`` one, is null); and a null in a non-null
+position bubbling up to the nearest nullable parent, with an error at the right path.
 
 Everything about the operation was computed once per plan (``NSelection``/``NField``): this
 walk only reads dicts.
@@ -56,7 +57,9 @@ def _interface_fields(table: _Table, interface: str) -> list[tuple[str, int, NFi
     """The fields of an object still typed as its interface: an ``@interfaceObject``
     entity whose concrete type no subgraph could tell (the interface's owner answered
     null for it). Only what applies to every implementation can be shown: the fields
-    each implementation's list has (those selected on the interface itself)."""
+    each implementation's list has. That is the fields selected on the interface itself,
+    except when every implementation selects a field under its own type condition (or
+    there is one implementation): the normalized selection does not say which is which."""
     entries = table.get(interface)
     if entries is None:
         lists = list(table.values())

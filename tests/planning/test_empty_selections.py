@@ -20,15 +20,16 @@ from tests.planning.kit import KitGateway, KitSubgraph, Recorded, kit_gateway
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SUPERGRAPH = supergraph(
-    ["accounts", "catalog", "films", "reviews"],
+    ["accounts", "catalog", "films", "picks", "reviews"],
     """
 type Book implements Node
   @join__implements(graph: CATALOG, interface: "Node")
   @join__type(graph: CATALOG, key: "id")
+  @join__type(graph: PICKS, key: "id")
 {
   id: ID!
-  title: String!
-  similar: [Node!]!
+  title: String! @join__field(graph: CATALOG)
+  similar: [Node!]! @join__field(graph: CATALOG)
 }
 
 type Film implements Node
@@ -65,8 +66,10 @@ type Query
   @join__type(graph: ACCOUNTS)
   @join__type(graph: CATALOG)
   @join__type(graph: FILMS)
+  @join__type(graph: PICKS)
   @join__type(graph: REVIEWS)
 {
+  picks: [Book!]! @join__field(graph: PICKS)
   user: User @join__field(graph: ACCOUNTS)
   users: [User!]! @join__field(graph: ACCOUNTS)
   books: [Book!]! @join__field(graph: CATALOG)
@@ -174,7 +177,16 @@ def make_subgraphs() -> list[KitSubgraph]:
         {"Film": [{"id": "f1", "title": "Alien"}]},
         {"Query.films": lambda _s, _i: films.rows("Film")},
     )
-    return [accounts, catalog, films, reviews]
+    picks = StrictSubgraph(
+        "picks",
+        """
+        type Query { picks: [Book!]! }
+        type Book @key(fields: "id") { id: ID! }
+        """,
+        {"Book": [{"id": "b1"}, {"id": "b2"}]},
+        {"Query.picks": lambda _s, _i: picks.rows("Book")},
+    )
+    return [accounts, catalog, films, picks, reviews]
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -410,3 +422,204 @@ QueryPlan {
             ]
         }
     }
+
+
+async def test_type_condition_pruned_inside_an_entity_fetch(gw: KitGateway) -> None:
+    # picks -> catalog for `similar`, whose only selection (`... on Film`) catalog cannot
+    # have: the entity fetch still runs, selecting `__typename` in `similar`.
+    plan, body = await gw.run("{ picks { id similar { ... on Film { title } } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "picks") {
+      {
+        picks {
+          id
+          __typename
+        }
+      }
+    },
+    Flatten(path: "picks.@") {
+      Fetch(service: "catalog") {
+        {
+          ... on Book {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Book {
+            similar {
+              __typename
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {"data": {"picks": [{"id": "b1", "similar": [{}]}, {"id": "b2", "similar": []}]}}
+    _no_empty_selection(gw)
+
+
+async def test_type_condition_pruned_inside_an_entity_fetch_next_to_a_field(
+    gw: KitGateway,
+) -> None:
+    plan, body = await gw.run(
+        "{ picks { title similar { ... on Film { id title } ... on Book { id } } } }"
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "picks") {
+      {
+        picks {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "picks.@") {
+      Fetch(service: "catalog") {
+        {
+          ... on Book {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Book {
+            title
+            similar {
+              __typename
+              ... on Book {
+                id
+              }
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "picks": [
+                {"title": "Dune", "similar": [{"id": "b2"}]},
+                {"title": "Emma", "similar": []},
+            ]
+        }
+    }
+    _no_empty_selection(gw)
+
+
+async def test_every_root_field_skipped_gives_empty_data(gw: KitGateway) -> None:
+    plan, body = await gw.run(
+        "query ($off: Boolean!) { ... @skip(if: $off) { user { id } } }", {"off": True}
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+}\
+""")
+    assert body == {"data": {}}
+    assert gw.sent() == {}
+
+
+async def test_root_typename_skipped_next_to_a_field(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ __typename @skip(if: true) user { name } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      user {
+        name
+      }
+    }
+  },
+}\
+""")
+    assert body == {"data": {"user": {"name": "Ann"}}}
+
+
+async def test_skipped_key_field_still_used_for_the_entity_fetch(gw: KitGateway) -> None:
+    # The client skips id; the jump to reviews still needs it as the key.
+    plan, body = await gw.run("{ users { id @skip(if: true) reviews { body } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              body
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {
+        "data": {
+            "users": [
+                {"reviews": [{"body": "Great"}]},
+                {"reviews": [{"body": "Meh"}, {"body": "Ok"}]},
+            ]
+        }
+    }
+    _no_empty_selection(gw)
+
+
+async def test_skipped_typename_in_an_entity_list(gw: KitGateway) -> None:
+    plan, body = await gw.run("{ user { reviews { __typename @skip(if: true) id } } }")
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        user {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "user") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              id
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
+    assert body == {"data": {"user": {"reviews": [{"id": "r1"}]}}}
+    _no_empty_selection(gw)
