@@ -96,6 +96,7 @@ class EntityJumps:
         subgraph = max(
             others,
             key=lambda s: (
+                self.reach.selection_reachable(type_name, nfield, s),
                 not self.reach.stuck_below(type_name, nfield, s, None),
                 s in self._roots,
                 self.reach.local_score(type_name, nfield, s),

@@ -201,6 +201,25 @@ class Reach:
             _with_selection(nfield, remote) if remote else None,
         )
 
+    def selection_reachable(self, type_name: str, nfield: NField, subgraph: str) -> bool:
+        """Every field below ``nfield`` can be reached when ``subgraph`` resolves it:
+        here, or through jumps whose keys are reachable (one level past a jump is
+        assumed to be the target's: it resolves what it was chosen for)."""
+        if nfield.selection is None:
+            return True
+        possible = self._possible(type_name, nfield, subgraph)
+        for inner_type, fields in nfield.selection.by_type.items():
+            if inner_type not in possible:
+                continue
+            for inner in fields:
+                if not self.reachable(inner_type, inner.name, subgraph, None):
+                    return False
+                if self.graph.can_resolve(
+                    inner_type, inner.name, subgraph
+                ) and not self.selection_reachable(inner_type, inner, subgraph):
+                    return False
+        return True
+
     def _possible(self, type_name: str, nfield: NField, subgraph: str) -> set[str]:
         """The object types ``subgraph`` may return for ``type.field``."""
         assert nfield.selection is not None

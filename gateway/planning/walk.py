@@ -84,9 +84,9 @@ class Walk(EntityJumps):
         if nfield.name == "__typename":
             return {group}, target.add_field("__typename", key=key, client_keys=self.client_keys)
         resolvable = self.graph.can_resolve(type_name, nfield.name, subgraph, provided)
-        if resolvable and self.reach.stuck_below(type_name, nfield, subgraph, provided):
+        if resolvable and self._partly_out_of_reach(type_name, nfield, subgraph, provided):
             others = [s for s in self.graph.resolvers(type_name, nfield.name) if s != subgraph]
-            if any(not self.reach.stuck_below(type_name, nfield, s, None) for s in others):
+            if any(not self._partly_out_of_reach(type_name, nfield, s, None) for s in others):
                 # Another subgraph answers the whole field: take it there.
                 resolvable = False
             elif others:
@@ -127,6 +127,18 @@ class Walk(EntityJumps):
                 )
             return supplied, placed
         return self._through_entities(group, type_name, nfield, target, path, provided, internal)
+
+    def _partly_out_of_reach(
+        self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None
+    ) -> bool:
+        """Some field below ``nfield`` cannot come from ``subgraph``'s answer: a value
+        type's field it lacks, or a field no chain of keys from it reaches (a key
+        ``@external`` there)."""
+        if nfield.selection is None:
+            return False
+        return self.reach.stuck_below(type_name, nfield, subgraph, provided) or (
+            provided is None and not self.reach.selection_reachable(type_name, nfield, subgraph)
+        )
 
     def _split_field(
         self,
@@ -268,6 +280,7 @@ class Walk(EntityJumps):
                 subgraph = max(
                     candidates,
                     key=lambda s: (
+                        self.reach.selection_reachable(type_name, nfield, s),
                         not self.reach.stuck_below(type_name, nfield, s, None),
                         s in self._roots,
                         self.reach.local_score(type_name, nfield, s),
