@@ -186,7 +186,7 @@ QueryPlan {
         }
       }
     },
-    Flatten(path: "viewer.reviews.@.product") {
+    Flatten(path: "viewer.reviews.@|[UserReview].product") {
       Fetch(service: "b") {
         {
           ... on Product {
@@ -201,7 +201,7 @@ QueryPlan {
         }
       },
     },
-    Flatten(path: "viewer.reviews.@.product") {
+    Flatten(path: "viewer.reviews.@|[UserReview].product") {
       Fetch(service: "c") {
         {
           ... on Product {
@@ -301,7 +301,7 @@ QueryPlan {
         }
       }
     },
-    Flatten(path: "viewer.reviews.@.product") {
+    Flatten(path: "viewer.reviews.@|[UserReview].product") {
       Fetch(service: "b") {
         {
           ... on Product {
@@ -316,7 +316,7 @@ QueryPlan {
         }
       },
     },
-    Flatten(path: "viewer.reviews.@.product") {
+    Flatten(path: "viewer.reviews.@|[UserReview].product") {
       Fetch(service: "d") {
         {
           ... on Product {
