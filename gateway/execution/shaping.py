@@ -33,38 +33,39 @@ _Table = dict[str, list[tuple[str, int, NField]]]
 def _table(selection: NSelection) -> _Table:
     table: _Table = {}
     for type_name, fields in selection.by_type.items():
-        entries = table[type_name] = []
-        for nfield in fields:
-            if nfield.name == "__typename":
-                kind = _TYPENAME
-            elif nfield.introspection:
-                kind = _INTROSPECTION
-            elif (
-                nfield.selection is None
-                and nfield.enum_values is None
-                and len(nfield.chain) == 1
-                and nfield.chain[0][0] != "list"
-            ):
-                kind = _SCALAR
-            else:
-                kind = _OTHER
-            entries.append((nfield.key, kind, nfield))
+        table[type_name] = _entries(fields)
     selection.shape_table = table
     return table
 
 
-def _interface_fields(table: _Table, interface: str) -> list[tuple[str, int, NField]]:
+def _entries(fields: list[NField]) -> list[tuple[str, int, NField]]:
+    entries: list[tuple[str, int, NField]] = []
+    for nfield in fields:
+        if nfield.name == "__typename":
+            kind = _TYPENAME
+        elif nfield.introspection:
+            kind = _INTROSPECTION
+        elif (
+            nfield.selection is None
+            and nfield.enum_values is None
+            and len(nfield.chain) == 1
+            and nfield.chain[0][0] != "list"
+        ):
+            kind = _SCALAR
+        else:
+            kind = _OTHER
+        entries.append((nfield.key, kind, nfield))
+    return entries
+
+
+def _interface_fields(selection: NSelection, table: _Table) -> list[tuple[str, int, NField]]:
     """The fields of an object still typed as its interface: an ``@interfaceObject``
     entity whose concrete type no subgraph could tell (the interface's owner answered
-    null for it). Only what applies to every implementation can be shown: the fields
-    each implementation's list has. That is the fields selected on the interface itself,
-    except when every implementation selects a field under its own type condition (or
-    there is one implementation): the normalized selection does not say which is which."""
-    entries = table.get(interface)
+    null for it). Only what is selected on the interface itself applies (``own``): a
+    field under ``... on User`` does not, as for any object that is not a User."""
+    entries = table.get(selection.parent)
     if entries is None:
-        lists = list(table.values())
-        common = set.intersection(*({key for key, _, _ in e} for e in lists)) if lists else set()
-        entries = table[interface] = [e for e in lists[0] if e[0] in common] if lists else []
+        entries = table[selection.parent] = _entries(selection.own or [])
     return entries
 
 
@@ -92,7 +93,7 @@ class Shaper:
                     return {}
                 if type_name != selection.parent:
                     return None  # hidden: null, with the nullability of its field
-                fields = _interface_fields(table, type_name)
+                fields = _interface_fields(selection, table)
         else:
             type_name = selection.parent
             fields = table[type_name]

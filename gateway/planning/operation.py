@@ -73,6 +73,10 @@ class NSelection:
     #: The shaper's per-type table of these fields, built on first use and kept with
     #: the cached plan (``gateway.execution.shaping``): nothing to decide per request.
     shape_table: Any = None
+    #: Abstract selections: the fields selected for every possible type (outside any
+    #: narrower type condition): all that an object still typed as the interface (an
+    #: ``@interfaceObject``'s answer no subgraph could make concrete) can show.
+    own: list[NField] | None = None
 
 
 @dataclass(slots=True)
@@ -155,6 +159,15 @@ class Normalizer:
             result.by_type[object_type.name] = [
                 self._field(object_type, key, group) for key, group in grouped.items()
             ]
+        if abstract:
+            own: dict[str, list[FieldNode]] = {}
+            self._collect(parent, nodes, own, set())  # type: ignore[arg-type]
+            result.own = [
+                self._field(parent, key, group)  # type: ignore[arg-type]
+                for key, group in own.items()
+                if group[0].name.value == "__typename"
+                or group[0].name.value in getattr(parent, "fields", {})
+            ]
         self._memo[memo_key] = result
         return result
 
@@ -234,6 +247,13 @@ class Normalizer:
         conditional = self.schema.get_type(condition)
         if conditional is None or not is_abstract_type(conditional):
             return False
+        if is_abstract_type(object_type):
+            # Collecting for an abstract type itself: a condition applies when it holds
+            # for every type the abstract one may be.
+            return all(
+                self.schema.is_sub_type(conditional, possible)
+                for possible in self.schema.get_possible_types(object_type)
+            )
         return self.schema.is_sub_type(conditional, object_type)
 
     def _included(self, node: SelectionNode) -> bool:

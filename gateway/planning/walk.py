@@ -234,18 +234,37 @@ class Walk(EntityJumps):
         interface = selection.parent
         supplied: set[FetchGroup] = set()
         rest: list[tuple[str, NField]] = []
+        # Fields selected on the interface itself; the others sit under a type condition.
+        common = {f.key for f in selection.own or ()}
+        interface_fields = getattr(self.graph.schema.get_type(interface), "fields", {})
+        done: set[str] = set()
+        needs_type = False
         for type_name, fields in selection.by_type.items():
             for nfield in fields:
-                if nfield.name != "__typename" and self.graph.can_resolve(
-                    interface, nfield.name, group.subgraph, provided
-                ):
-                    supplied |= self.plan_field(
-                        group, interface, nfield, target, path, provided, internal
-                    )[0]
+                if nfield.name == "__typename":
+                    needs_type = True
+                    continue
+                here = self.graph.can_resolve(interface, nfield.name, group.subgraph, provided)
+                if nfield.name in interface_fields and (nfield.key in common or here):
+                    # The interface's own field: this subgraph answers it, or another
+                    # that resolves the interface by its key (another interface object:
+                    # no detour through the owner). Selected for some types only, it
+                    # still comes from here; the concrete type then decides who sees it.
+                    needs_type = needs_type or nfield.key not in common
+                    if nfield.key not in done:
+                        done.add(nfield.key)
+                        supplied |= self.plan_field(
+                            group, interface, nfield, target, path, provided, internal
+                        )[0]
                 else:
                     rest.append((type_name, nfield))
-        # Even with only interface fields selected, the response needs each object's
-        # concrete type (the shaper selects fields per type): the owner knows it.
+                    needs_type = True
+        if not needs_type:
+            # Every object gets the same fields: the concrete type changes nothing the
+            # client sees (the shaper reads the interface object's own __typename).
+            return supplied
+        # A concrete __typename, a type condition or an implementation's own field: the
+        # subgraph that owns the interface knows each object's type.
         owner, key = self._interface_owner(group, interface, path, provided)
         child = self.fetches.child(group, owner, path, interface, [])
         self._require(group, child, interface, key, path, target, provided)

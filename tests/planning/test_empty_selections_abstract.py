@@ -197,30 +197,12 @@ async def test_only_field_of_an_interface_object_root_skipped(gw: KitGateway) ->
     plan, body = await gw.run("{ richest { balance @skip(if: true) } }")
     assert plan == snapshot("""\
 QueryPlan {
-  Sequence {
-    Fetch(service: "billing") {
-      {
-        richest {
-          __typename
-          id
-        }
+  Fetch(service: "billing") {
+    {
+      richest {
+        __typename
       }
-    },
-    Flatten(path: "richest") {
-      Fetch(service: "accounts") {
-        {
-          ... on Account {
-            __typename
-            id
-          }
-        } =>
-        {
-          ... on Account {
-            __typename
-          }
-        }
-      },
-    },
+    }
   },
 }\
 """)
@@ -232,31 +214,13 @@ async def test_implementation_field_excluded_after_an_interface_object(gw: KitGa
     plan, body = await gw.run("{ all { balance ... on User { name @include(if: false) } } }")
     assert plan == snapshot("""\
 QueryPlan {
-  Sequence {
-    Fetch(service: "billing") {
-      {
-        all {
-          __typename
-          balance
-          id
-        }
+  Fetch(service: "billing") {
+    {
+      all {
+        __typename
+        balance
       }
-    },
-    Flatten(path: "all.@") {
-      Fetch(service: "accounts") {
-        {
-          ... on Account {
-            __typename
-            id
-          }
-        } =>
-        {
-          ... on Account {
-            __typename
-          }
-        }
-      },
-    },
+    }
   },
 }\
 """)

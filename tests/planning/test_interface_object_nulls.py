@@ -216,13 +216,7 @@ QueryPlan {
         } =>
         {
           ... on NodeWithName {
-            __typename
-            ... on Admin {
-              name
-            }
-            ... on User {
-              name
-            }
+            name
           }
         }
       },

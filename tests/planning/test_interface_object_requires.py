@@ -242,17 +242,7 @@ QueryPlan {
         } =>
         {
           ... on Node {
-            __typename
-            ... on Bot {
-              __typename
-              id
-              name
-            }
-            ... on User {
-              __typename
-              id
-              name
-            }
+            name
           }
         }
       },
@@ -260,12 +250,7 @@ QueryPlan {
     Flatten(path: "top.@") {
       Fetch(service: "handles") {
         {
-          ... on Bot {
-            __typename
-            id
-            name
-          }
-          ... on User {
+          ... on Node {
             __typename
             id
             name
@@ -310,12 +295,9 @@ QueryPlan {
         } =>
         {
           ... on Node {
+            name
             __typename
-            ... on Bot {
-              name
-            }
             ... on User {
-              name
               age
             }
           }

@@ -449,9 +449,9 @@ QueryPlan {
         } =>
         {
           ... on NodeWithName {
+            name
             __typename
             ... on User {
-              name
               age
             }
           }
@@ -521,51 +521,41 @@ QueryPlan {
       {
         accounts {
           __typename
-          name
           id
+          name
         }
       }
     },
-    Flatten(path: "accounts.@") {
-      Fetch(service: "a") {
-        {
-          ... on Account {
-            __typename
-            id
-          }
-        } =>
-        {
-          ... on Account {
-            __typename
-            ... on Admin {
+    Parallel {
+      Flatten(path: "accounts.@") {
+        Fetch(service: "c") {
+          {
+            ... on Account {
               __typename
               id
             }
-            ... on Regular {
-              __typename
-              id
+          } =>
+          {
+            ... on Account {
+              isActive
             }
           }
-        }
+        },
       },
-    },
-    Flatten(path: "accounts.@") {
-      Fetch(service: "c") {
-        {
-          ... on Admin {
-            __typename
-            id
+      Flatten(path: "accounts.@") {
+        Fetch(service: "a") {
+          {
+            ... on Account {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Account {
+              __typename
+            }
           }
-          ... on Regular {
-            __typename
-            id
-          }
-        } =>
-        {
-          ... on Account {
-            isActive
-          }
-        }
+        },
       },
     },
   },
