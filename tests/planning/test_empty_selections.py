@@ -204,7 +204,17 @@ def _no_empty_selection(gw: KitGateway) -> None:
 
 async def test_only_field_skipped_gives_an_empty_object(gw: KitGateway) -> None:
     plan, body = await gw.run("{ user { id @skip(if: true) } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      user {
+        __typename
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"user": {}}}
     _no_empty_selection(gw)
 
@@ -213,7 +223,17 @@ async def test_only_field_skipped_by_a_variable(gw: KitGateway) -> None:
     plan, body = await gw.run(
         "query ($hide: Boolean!) { user { id @skip(if: $hide) } }", {"hide": True}
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      user {
+        __typename
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"user": {}}}
     _no_empty_selection(gw)
 
@@ -222,7 +242,20 @@ async def test_every_field_of_a_nested_object_excluded(gw: KitGateway) -> None:
     plan, body = await gw.run(
         "{ user { name profile { bio @include(if: false) age @skip(if: true) } } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      user {
+        name
+        profile {
+          __typename
+        }
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"user": {"name": "Ann", "profile": {}}}}
     _no_empty_selection(gw)
 
@@ -231,7 +264,38 @@ async def test_every_field_of_an_entity_fetch_list_skipped(gw: KitGateway) -> No
     # reviews lives in another subgraph: the jump is still needed to know how many
     # reviews there are, with nothing but __typename in them.
     plan, body = await gw.run("{ users { name reviews { body @skip(if: true) } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              __typename
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {"users": [{"name": "Ann", "reviews": [{}]}, {"name": "Bob", "reviews": [{}, {}]}]}
     }
@@ -242,7 +306,40 @@ async def test_skipped_fields_of_an_entity_two_jumps_away(gw: KitGateway) -> Non
     # The product's name would need catalog; skipped, the product is `{}` and catalog is
     # not asked at all.
     plan, body = await gw.run("{ user { reviews { body product { name @include(if: false) } } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        user {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "user") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              body
+              product {
+                __typename
+              }
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {"data": {"user": {"reviews": [{"body": "Great", "product": {}}]}}}
     _no_empty_selection(gw)
     assert set(gw.sent()) == {"accounts", "reviews"}
@@ -250,7 +347,37 @@ async def test_skipped_fields_of_an_entity_two_jumps_away(gw: KitGateway) -> Non
 
 async def test_skipped_inline_fragment_leaves_an_empty_object(gw: KitGateway) -> None:
     plan, body = await gw.run("{ users { reviews { ... on Review @skip(if: true) { body } } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              __typename
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {"data": {"users": [{"reviews": [{}]}, {"reviews": [{}, {}]}]}}
     _no_empty_selection(gw)
 
@@ -263,7 +390,20 @@ async def test_named_fragment_whose_fields_are_all_excluded(gw: KitGateway) -> N
         """,
         {"show": False},
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      users {
+        id
+        profile {
+          __typename
+        }
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"users": [{"id": "u1", "profile": {}}, {"id": "u2", "profile": {}}]}}
     _no_empty_selection(gw)
 
@@ -333,7 +473,39 @@ async def test_skipped_fields_at_three_levels(gw: KitGateway) -> None:
         """,
         {"off": True},
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              product {
+                __typename
+              }
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "users": [

@@ -454,7 +454,20 @@ QueryPlan {
 
 async def test_external_own_key_is_returned_by_the_extension(gw: KitGateway) -> None:
     plan, body = await gw.run("{ reviews { body author { id } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "reviews") {
+    {
+      reviews {
+        body
+        author {
+          id
+        }
+      }
+    }
+  },
+}\
+""")
     assert body == {
         "data": {
             "reviews": [
@@ -469,7 +482,37 @@ async def test_external_own_key_is_returned_by_the_extension(gw: KitGateway) -> 
 
 async def test_external_own_key_leads_to_the_owner(gw: KitGateway) -> None:
     plan, body = await gw.run("{ reviews { author { name } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "reviews") {
+      {
+        reviews {
+          author {
+            __typename
+            id
+          }
+        }
+      }
+    },
+    Flatten(path: "reviews.@.author") {
+      Fetch(service: "accounts") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            name
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "reviews": [
@@ -487,7 +530,57 @@ async def test_external_own_key_leads_to_the_owner(gw: KitGateway) -> None:
 
 async def test_extension_entered_by_its_external_key_and_back(gw: KitGateway) -> None:
     plan, body = await gw.run("{ users { name reviews { body author { name } } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        users {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              body
+              author {
+                __typename
+                id
+              }
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "users.@.reviews.@.author") {
+      Fetch(service: "accounts") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            name
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "users": [

@@ -242,7 +242,26 @@ QueryPlan {
 
 async def test_sibling_conditions_select_a_field_typed_differently(gw: KitGateway) -> None:
     plan, body = await gw.run("{ accounts { ... on User { id name } ... on Admin { id name } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "accounts") {
+    {
+      accounts {
+        __typename
+        ... on Admin {
+          id
+          name
+        }
+        ... on User {
+          _gw1_id: id
+          name
+          __typename
+        }
+      }
+    }
+  },
+}\
+""")
     assert body == {
         "data": {
             "accounts": [
@@ -259,7 +278,49 @@ async def test_sibling_conditions_select_a_field_typed_differently(gw: KitGatewa
 async def test_planner_key_selections_typed_differently_per_member(gw: KitGateway) -> None:
     # The client selects no id: the planner adds `id` for the mail hop on both members.
     plan, body = await gw.run("{ accounts { ... on User { email } ... on Admin { email } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        accounts {
+          __typename
+          ... on Admin {
+            __typename
+            id
+          }
+          ... on User {
+            __typename
+            _gw1_id: id
+          }
+        }
+      }
+    },
+    Flatten(path: "accounts.@") {
+      Fetch(service: "mail") {
+        {
+          ... on Admin {
+            __typename
+            id
+          }
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Admin {
+            email
+          }
+          ... on User {
+            email
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "accounts": [
@@ -284,7 +345,46 @@ async def test_typed_differently_inside_an_entity_fetch(gw: KitGateway) -> None:
     plan, body = await gw.run(
         "{ users { id similar { ... on Admin { id name } ... on User { id name } } } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "directory") {
+      {
+        users {
+          id
+          __typename
+        }
+      }
+    },
+    Flatten(path: "users.@") {
+      Fetch(service: "accounts") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            similar {
+              __typename
+              ... on Admin {
+                id
+                name
+              }
+              ... on User {
+                _gw1_id: id
+                name
+                __typename
+              }
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "users": [
@@ -303,7 +403,43 @@ async def test_client_alias_and_typename_next_to_the_differently_typed_field(
     plan, body = await gw.run(
         "{ accounts { __typename ... on User { key: id } ... on Admin { key: id email } } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts") {
+      {
+        accounts {
+          __typename
+          ... on Admin {
+            __typename
+            key: id
+            id
+          }
+          ... on User {
+            __typename
+            _gw1_key: id
+          }
+        }
+      }
+    },
+    Flatten(path: "accounts.@") {
+      Fetch(service: "mail") {
+        {
+          ... on Admin {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Admin {
+            email
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "accounts": [

@@ -227,7 +227,17 @@ QueryPlan {
 
 async def test_nested_conditional_fragments_everything_excluded(gw: KitGateway) -> None:
     plan, body = await gw.run(NESTED, {"outer": False, "inner": True, "skip": True})
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "a") {
+    {
+      account(id: "a1") {
+        __typename
+      }
+    }
+  },
+}\
+""")
     # Every field excluded: `{}`, from a fetch that selects `__typename` (the subgraphs
     # here reject an empty selection set, as the spec's grammar does).
     assert body == {"data": {"account": {}}}
@@ -306,5 +316,36 @@ QueryPlan {
 
 async def test_shared_root_field_with_fields_of_both_subgraphs(gw: KitGateway) -> None:
     plan, body = await gw.run('{ node(id: "c2") { id ... on Chat { text account { username } } } }')
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "a") {
+      {
+        node(id: "c2") {
+          __typename
+          ... on Account {
+            id
+          }
+          ... on Chat {
+            account {
+              username
+            }
+          }
+        }
+      }
+    },
+    Fetch(service: "b") {
+      {
+        node(id: "c2") {
+          __typename
+          ... on Chat {
+            id
+            text
+          }
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {"data": {"node": {"id": "c2", "text": "yo", "account": {"username": "bob"}}}}

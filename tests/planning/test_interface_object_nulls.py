@@ -414,7 +414,52 @@ QueryPlan {
 async def test_requirement_from_the_owner_that_has_no_entity(gw: KitGateway) -> None:
     # u4's name cannot be fetched: its greeting is computed from a null name.
     plan, body = await gw.run("{ anotherUsers { username greeting } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "b") {
+      {
+        anotherUsers {
+          __typename
+          username
+          id
+        }
+      }
+    },
+    Flatten(path: "anotherUsers.@") {
+      Fetch(service: "a") {
+        {
+          ... on NodeWithName {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on NodeWithName {
+            name
+          }
+        }
+      },
+    },
+    Flatten(path: "anotherUsers.@") {
+      Fetch(service: "b") {
+        {
+          ... on NodeWithName {
+            __typename
+            id
+            name
+          }
+        } =>
+        {
+          ... on NodeWithName {
+            greeting
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "anotherUsers": [

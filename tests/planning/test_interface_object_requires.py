@@ -189,7 +189,51 @@ QueryPlan {
 
 async def test_requirement_from_the_interface_object_own_root(gw: KitGateway) -> None:
     plan, body = await gw.run("{ handles { username } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "handles") {
+      {
+        handles {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "handles.@") {
+      Fetch(service: "people") {
+        {
+          ... on Node {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Node {
+            name
+          }
+        }
+      },
+    },
+    Flatten(path: "handles.@") {
+      Fetch(service: "handles") {
+        {
+          ... on Node {
+            __typename
+            id
+            name
+          }
+        } =>
+        {
+          ... on Node {
+            username
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {"handles": [{"username": "r2_h"}, None, {"username": "ann_h"}, {"username": None}]}
     }
@@ -198,7 +242,51 @@ async def test_requirement_from_the_interface_object_own_root(gw: KitGateway) ->
 
 async def test_client_also_selects_the_required_field(gw: KitGateway) -> None:
     plan, body = await gw.run("{ handles { id name username } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "handles") {
+      {
+        handles {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "handles.@") {
+      Fetch(service: "people") {
+        {
+          ... on Node {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Node {
+            name
+          }
+        }
+      },
+    },
+    Flatten(path: "handles.@") {
+      Fetch(service: "handles") {
+        {
+          ... on Node {
+            __typename
+            id
+            name
+          }
+        } =>
+        {
+          ... on Node {
+            username
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "handles": [
@@ -213,7 +301,55 @@ async def test_client_also_selects_the_required_field(gw: KitGateway) -> None:
 
 async def test_requiring_field_inside_a_type_condition(gw: KitGateway) -> None:
     plan, body = await gw.run("{ handles { ... on Bot { model username } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "handles") {
+      {
+        handles {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "handles.@") {
+      Fetch(service: "people") {
+        {
+          ... on Node {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Node {
+            name
+            __typename
+            ... on Bot {
+              model
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "handles.@") {
+      Fetch(service: "handles") {
+        {
+          ... on Node {
+            __typename
+            id
+            name
+          }
+        } =>
+        {
+          ... on Node {
+            username
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {"data": {"handles": [{"model": "astromech", "username": "r2_h"}, None, {}, {}]}}
 
 

@@ -101,7 +101,51 @@ async def gw() -> AsyncIterator[KitGateway]:
 
 async def test_requirement_from_the_owner_for_interface_object_roots(gw: KitGateway) -> None:
     plan, body = await gw.run("{ anotherUsers { id name username } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "b") {
+      {
+        anotherUsers {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "anotherUsers.@") {
+      Fetch(service: "a") {
+        {
+          ... on NodeWithName {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on NodeWithName {
+            name
+          }
+        }
+      },
+    },
+    Flatten(path: "anotherUsers.@") {
+      Fetch(service: "b") {
+        {
+          ... on NodeWithName {
+            __typename
+            id
+            name
+          }
+        } =>
+        {
+          ... on NodeWithName {
+            username
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "anotherUsers": [
@@ -227,7 +271,55 @@ async def test_requirement_inside_a_type_condition_next_to_interface_fields(
 ) -> None:
     # u3 is unknown to a: not known to be a User, it shows only the interface's fields.
     plan, body = await gw.run("{ anotherUsers { ... on User { age id name username } id name } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "b") {
+      {
+        anotherUsers {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "anotherUsers.@") {
+      Fetch(service: "a") {
+        {
+          ... on NodeWithName {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on NodeWithName {
+            name
+            __typename
+            ... on User {
+              age
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "anotherUsers.@") {
+      Fetch(service: "b") {
+        {
+          ... on NodeWithName {
+            __typename
+            id
+            name
+          }
+        } =>
+        {
+          ... on NodeWithName {
+            username
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "anotherUsers": [

@@ -160,7 +160,19 @@ async def gw() -> AsyncIterator[KitGateway]:
 
 async def test_field_of_the_interface_object_that_owns_the_root(gw: KitGateway) -> None:
     plan, body = await gw.run("{ accounts { id name } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "b") {
+    {
+      accounts {
+        __typename
+        id
+        name
+      }
+    }
+  },
+}\
+""")
     assert body == {
         "data": {
             "accounts": [
@@ -176,7 +188,36 @@ async def test_field_of_the_interface_object_that_owns_the_root(gw: KitGateway) 
 
 async def test_field_of_another_interface_object_directly(gw: KitGateway) -> None:
     plan, body = await gw.run("{ accounts { name isActive } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "b") {
+      {
+        accounts {
+          __typename
+          name
+          id
+        }
+      }
+    },
+    Flatten(path: "accounts.@") {
+      Fetch(service: "c") {
+        {
+          ... on Account {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            isActive
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "accounts": [
@@ -360,7 +401,36 @@ async def test_root_of_an_interface_object_then_the_other_interface_object(
     gw: KitGateway,
 ) -> None:
     plan, body = await gw.run("{ flagged { id isActive name } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "c") {
+      {
+        flagged {
+          __typename
+          id
+          isActive
+        }
+      }
+    },
+    Flatten(path: "flagged.@") {
+      Fetch(service: "b") {
+        {
+          ... on Account {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Account {
+            name
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "flagged": [

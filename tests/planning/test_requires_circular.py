@@ -146,7 +146,71 @@ def _counts(gw: KitGateway) -> dict[str, int]:
 
 async def test_field_of_b_that_requires_a_field_of_a(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feed { byNovice } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@.author") {
+      Fetch(service: "a") {
+        {
+          ... on Author {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Author {
+            yearsOfExperience
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            author {
+              yearsOfExperience
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            byNovice
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {"data": {"feed": [{"byNovice": True}, {"byNovice": False}, {"byNovice": True}]}}
     # feed (a), author (b), yearsOfExperience (a), byNovice (b).
     assert _counts(gw) == {"a": 2, "b": 2}
@@ -161,7 +225,87 @@ async def test_field_of_b_that_requires_a_field_of_a(gw: KitGateway) -> None:
 
 async def test_field_of_a_that_requires_the_circular_field_of_b(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feed { byExpert } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@.author") {
+      Fetch(service: "a") {
+        {
+          ... on Author {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Author {
+            yearsOfExperience
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            author {
+              yearsOfExperience
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            byNovice
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "a") {
+        {
+          ... on Post {
+            __typename
+            id
+            byNovice
+          }
+        } =>
+        {
+          ... on Post {
+            byExpert
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {"feed": [{"byExpert": False}, {"byExpert": True}, {"byExpert": False}]}
     }
@@ -177,7 +321,87 @@ async def test_field_of_a_that_requires_the_circular_field_of_b(gw: KitGateway) 
 
 async def test_circular_requirement_and_its_required_field_both_selected(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feed { byNovice byExpert } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@.author") {
+      Fetch(service: "a") {
+        {
+          ... on Author {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Author {
+            yearsOfExperience
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            author {
+              yearsOfExperience
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            byNovice
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "a") {
+        {
+          ... on Post {
+            __typename
+            id
+            byNovice
+          }
+        } =>
+        {
+          ... on Post {
+            byExpert
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feed": [
@@ -191,7 +415,89 @@ async def test_circular_requirement_and_its_required_field_both_selected(gw: Kit
 
 async def test_circular_requirement_next_to_the_fields_it_goes_through(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feed { title byExpert author { name yearsOfExperience } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          title
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@.author") {
+      Fetch(service: "a") {
+        {
+          ... on Author {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Author {
+            yearsOfExperience
+            name
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            author {
+              yearsOfExperience
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            byNovice
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "a") {
+        {
+          ... on Post {
+            __typename
+            id
+            byNovice
+          }
+        } =>
+        {
+          ... on Post {
+            byExpert
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feed": [
@@ -217,7 +523,92 @@ async def test_circular_requirement_next_to_the_fields_it_goes_through(gw: KitGa
 
 async def test_same_field_required_with_two_arguments_stays_two_values(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feed { heavyRank lightRank } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@.author") {
+      Fetch(service: "a") {
+        {
+          ... on Author {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Author {
+            score(weight: 2)
+            _gw_score: score(weight: 1)
+          }
+        }
+      },
+    },
+    Parallel {
+      Flatten(path: "feed.@") {
+        Fetch(service: "b") {
+          {
+            ... on Post {
+              __typename
+              id
+              author {
+                score
+              }
+            }
+          } =>
+          {
+            ... on Post {
+              heavyRank
+            }
+          }
+        },
+      },
+      Flatten(path: "feed.@") {
+        Fetch(service: "b") {
+          {
+            ... on Post {
+              __typename
+              id
+              author {
+                score
+              }
+            }
+          } =>
+          {
+            ... on Post {
+              lightRank
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feed": [
@@ -231,7 +622,91 @@ async def test_same_field_required_with_two_arguments_stays_two_values(gw: KitGa
 
 async def test_requirement_on_two_circular_fields_one_with_arguments(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feed { id verdict } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          id
+          __typename
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@.author") {
+      Fetch(service: "a") {
+        {
+          ... on Author {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Author {
+            yearsOfExperience
+            score(weight: 2)
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            author {
+              yearsOfExperience
+              score
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            byNovice
+            heavyRank
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "a") {
+        {
+          ... on Post {
+            __typename
+            id
+            byNovice
+            heavyRank
+          }
+        } =>
+        {
+          ... on Post {
+            verdict
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feed": [
@@ -245,7 +720,87 @@ async def test_requirement_on_two_circular_fields_one_with_arguments(gw: KitGate
 
 async def test_circular_requirement_over_a_list_with_null_items(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feedWithGaps { id byExpert } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feedWithGaps {
+          id
+          __typename
+        }
+      }
+    },
+    Flatten(path: "feedWithGaps.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feedWithGaps.@.author") {
+      Fetch(service: "a") {
+        {
+          ... on Author {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Author {
+            yearsOfExperience
+          }
+        }
+      },
+    },
+    Flatten(path: "feedWithGaps.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            author {
+              yearsOfExperience
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            byNovice
+          }
+        }
+      },
+    },
+    Flatten(path: "feedWithGaps.@") {
+      Fetch(service: "a") {
+        {
+          ... on Post {
+            __typename
+            id
+            byNovice
+          }
+        } =>
+        {
+          ... on Post {
+            byExpert
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feedWithGaps": [{"id": "p1", "byExpert": False}, None, {"id": "p3", "byExpert": False}]
@@ -255,7 +810,91 @@ async def test_circular_requirement_over_a_list_with_null_items(gw: KitGateway) 
 
 async def test_circular_requirement_under_two_aliases(gw: KitGateway) -> None:
     plan, body = await gw.run("{ first: feed { byExpert } second: feedWithGaps { byNovice } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        first: feed {
+          __typename
+          id
+        }
+        second: feedWithGaps {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(paths: ["first.@", "second.@"]) {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(paths: ["first.@.author", "second.@.author"]) {
+      Fetch(service: "a") {
+        {
+          ... on Author {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Author {
+            yearsOfExperience
+          }
+        }
+      },
+    },
+    Flatten(paths: ["first.@", "second.@"]) {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            author {
+              yearsOfExperience
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            byNovice
+          }
+        }
+      },
+    },
+    Flatten(path: "first.@") {
+      Fetch(service: "a") {
+        {
+          ... on Post {
+            __typename
+            id
+            byNovice
+          }
+        } =>
+        {
+          ... on Post {
+            byExpert
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "first": [{"byExpert": False}, {"byExpert": True}, {"byExpert": False}],

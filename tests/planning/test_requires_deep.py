@@ -139,7 +139,73 @@ async def test_requirement_through_a_list_with_an_argument_into_another_subgraph
     gw: KitGateway,
 ) -> None:
     plan, body = await gw.run("{ feed { author { name } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            comments(limit: 3) {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@.comments.@") {
+      Fetch(service: "a") {
+        {
+          ... on Comment {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Comment {
+            authorId
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            comments {
+              authorId
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              name
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feed": [{"author": {"name": "Ann"}}, {"author": {"name": "Bob"}}, {"author": None}]
@@ -151,7 +217,94 @@ async def test_requirement_through_a_list_with_an_argument_into_another_subgraph
 
 async def test_client_comments_with_another_limit_than_the_requirement(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feed { id comments(limit: 1) { body } author { id } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          id
+          __typename
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            comments(limit: 1) {
+              __typename
+              id
+            }
+            _gw_comments: comments(limit: 3) {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Parallel {
+      Flatten(path: "feed.@.comments.@") {
+        Fetch(service: "a") {
+          {
+            ... on Comment {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Comment {
+              body
+            }
+          }
+        },
+      },
+      Flatten(path: "feed.@._gw_comments.@") {
+        Fetch(service: "a") {
+          {
+            ... on Comment {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Comment {
+              authorId
+            }
+          }
+        },
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            comments {
+              authorId
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              id
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feed": [
@@ -165,7 +318,74 @@ async def test_client_comments_with_another_limit_than_the_requirement(gw: KitGa
 
 async def test_client_comments_with_the_requirement_limit(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feed { comments(limit: 3) { authorId date } author { name } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            comments(limit: 3) {
+              __typename
+              id
+              date
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@.comments.@") {
+      Fetch(service: "a") {
+        {
+          ... on Comment {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Comment {
+            authorId
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            comments {
+              authorId
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              name
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feed": [
@@ -186,7 +406,77 @@ async def test_client_comments_with_the_requirement_limit(gw: KitGateway) -> Non
 
 async def test_client_comments_with_a_larger_limit_next_to_the_author(gw: KitGateway) -> None:
     plan, body = await gw.run("{ feed { title author { name } comments(limit: 5) { id } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          title
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            _gw_comments: comments(limit: 3) {
+              __typename
+              id
+            }
+            comments(limit: 5) {
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@._gw_comments.@") {
+      Fetch(service: "a") {
+        {
+          ... on Comment {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Comment {
+            authorId
+          }
+        }
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            comments {
+              authorId
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              name
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feed": [
@@ -206,7 +496,94 @@ async def test_requirement_alone_in_a_variable_operation(gw: KitGateway) -> None
     plan, body = await gw.run(
         "query ($n: Int!) { feed { comments(limit: $n) { body } author { name } } }", {"n": 2}
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        feed {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Post {
+            comments(limit: $n) {
+              __typename
+              id
+            }
+            _gw_comments: comments(limit: 3) {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Parallel {
+      Flatten(path: "feed.@.comments.@") {
+        Fetch(service: "a") {
+          {
+            ... on Comment {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Comment {
+              body
+            }
+          }
+        },
+      },
+      Flatten(path: "feed.@._gw_comments.@") {
+        Fetch(service: "a") {
+          {
+            ... on Comment {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Comment {
+              authorId
+            }
+          }
+        },
+      },
+    },
+    Flatten(path: "feed.@") {
+      Fetch(service: "b") {
+        {
+          ... on Post {
+            __typename
+            id
+            comments {
+              authorId
+            }
+          }
+        } =>
+        {
+          ... on Post {
+            author {
+              name
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "feed": [

@@ -368,7 +368,87 @@ QueryPlan {
 
 async def test_once_around_and_one_more_step_with_an_argument(gw: KitGateway) -> None:
     plan, body = await gw.run("{ orders { discounted(percent: 10) } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        orders {
+          __typename
+          id
+          subtotal
+        }
+      }
+    },
+    Flatten(path: "orders.@") {
+      Fetch(service: "c") {
+        {
+          ... on Order {
+            __typename
+            id
+            subtotal
+          }
+        } =>
+        {
+          ... on Order {
+            shipping
+          }
+        }
+      },
+    },
+    Flatten(path: "orders.@") {
+      Fetch(service: "b") {
+        {
+          ... on Order {
+            __typename
+            id
+            subtotal
+            shipping
+          }
+        } =>
+        {
+          ... on Order {
+            tax
+          }
+        }
+      },
+    },
+    Flatten(path: "orders.@") {
+      Fetch(service: "a") {
+        {
+          ... on Order {
+            __typename
+            id
+            shipping
+            tax
+          }
+        } =>
+        {
+          ... on Order {
+            total
+          }
+        }
+      },
+    },
+    Flatten(path: "orders.@") {
+      Fetch(service: "c") {
+        {
+          ... on Order {
+            __typename
+            id
+            total
+          }
+        } =>
+        {
+          ... on Order {
+            discounted(percent: 10)
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {"data": {"orders": [{"discounted": 99}, {"discounted": 44}]}}
     assert _counts(gw) == {"a": 2, "b": 1, "c": 2}
 
@@ -377,7 +457,88 @@ async def test_one_field_with_two_arguments_at_the_end_of_the_ring(gw: KitGatewa
     plan, body = await gw.run(
         "{ orders { half: discounted(percent: 50) full: discounted(percent: 0) total } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        orders {
+          __typename
+          id
+          subtotal
+        }
+      }
+    },
+    Flatten(path: "orders.@") {
+      Fetch(service: "c") {
+        {
+          ... on Order {
+            __typename
+            id
+            subtotal
+          }
+        } =>
+        {
+          ... on Order {
+            shipping
+          }
+        }
+      },
+    },
+    Flatten(path: "orders.@") {
+      Fetch(service: "b") {
+        {
+          ... on Order {
+            __typename
+            id
+            subtotal
+            shipping
+          }
+        } =>
+        {
+          ... on Order {
+            tax
+          }
+        }
+      },
+    },
+    Flatten(path: "orders.@") {
+      Fetch(service: "a") {
+        {
+          ... on Order {
+            __typename
+            id
+            shipping
+            tax
+          }
+        } =>
+        {
+          ... on Order {
+            total
+          }
+        }
+      },
+    },
+    Flatten(path: "orders.@") {
+      Fetch(service: "c") {
+        {
+          ... on Order {
+            __typename
+            id
+            total
+          }
+        } =>
+        {
+          ... on Order {
+            half: discounted(percent: 50)
+            full: discounted(percent: 0)
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "orders": [

@@ -292,7 +292,49 @@ async def test_client_selects_the_conditioned_field_on_every_type(gw: KitGateway
     # The client's `address { id }` must not leak the home address's id into the
     # requirement: the office label of a home address is null.
     plan, body = await gw.run("{ people { address { id } officeLabel } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "people") {
+      {
+        people {
+          address {
+            __typename
+            ... on HomeAddress {
+              id
+            }
+            ... on WorkAddress {
+              id
+            }
+          }
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "people.@") {
+      Fetch(service: "mail") {
+        {
+          ... on Person {
+            __typename
+            id
+            address {
+              ... on WorkAddress {
+                id
+              }
+            }
+          }
+        } =>
+        {
+          ... on Person {
+            officeLabel
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "people": [
@@ -309,7 +351,50 @@ async def test_client_selects_the_field_under_the_other_type_condition(gw: KitGa
     plan, body = await gw.run(
         "{ people { address { ... on HomeAddress { id street } } officeLabel } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "people") {
+      {
+        people {
+          address {
+            __typename
+            ... on HomeAddress {
+              id
+              street
+            }
+            ... on WorkAddress {
+              id
+            }
+          }
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "people.@") {
+      Fetch(service: "mail") {
+        {
+          ... on Person {
+            __typename
+            id
+            address {
+              ... on WorkAddress {
+                id
+              }
+            }
+          }
+        } =>
+        {
+          ... on Person {
+            officeLabel
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "people": [
@@ -403,7 +488,75 @@ async def test_two_requirements_with_different_type_conditions_on_one_field(
     # officeLabel wants a work address's id, deliveryNote a home address's street: each
     # representation has exactly what its own type's conditions select.
     plan, body = await gw.run("{ people { officeLabel deliveryNote } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "people") {
+      {
+        people {
+          __typename
+          id
+          address {
+            __typename
+            ... on HomeAddress {
+              street
+            }
+            ... on WorkAddress {
+              id
+              floor
+            }
+          }
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "people.@") {
+        Fetch(service: "mail") {
+          {
+            ... on Person {
+              __typename
+              id
+              address {
+                ... on WorkAddress {
+                  id
+                }
+              }
+            }
+          } =>
+          {
+            ... on Person {
+              officeLabel
+            }
+          }
+        },
+      },
+      Flatten(path: "people.@") {
+        Fetch(service: "mail") {
+          {
+            ... on Person {
+              __typename
+              id
+              address {
+                ... on HomeAddress {
+                  street
+                }
+                ... on WorkAddress {
+                  floor
+                }
+              }
+            }
+          } =>
+          {
+            ... on Person {
+              deliveryNote
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "people": [

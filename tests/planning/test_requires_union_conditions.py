@@ -204,7 +204,49 @@ async def test_client_selects_the_same_field_on_both_members(gw: KitGateway) -> 
     plan, body = await gw.run(
         "{ orders { items { ... on Book { weight } ... on Gadget { weight } } gadgetWeight } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "shop") {
+      {
+        orders {
+          items {
+            __typename
+            ... on Book {
+              weight
+            }
+            ... on Gadget {
+              weight
+            }
+          }
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "orders.@") {
+      Fetch(service: "shipping") {
+        {
+          ... on Order {
+            __typename
+            id
+            items {
+              ... on Gadget {
+                weight
+              }
+            }
+          }
+        } =>
+        {
+          ... on Order {
+            gadgetWeight
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "orders": [
@@ -219,7 +261,74 @@ async def test_client_selects_the_same_field_on_both_members(gw: KitGateway) -> 
 
 async def test_two_requirements_with_overlapping_type_conditions(gw: KitGateway) -> None:
     plan, body = await gw.run("{ orders { totalWeight gadgetWeight } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "shop") {
+      {
+        orders {
+          __typename
+          id
+          items {
+            __typename
+            ... on Book {
+              weight
+            }
+            ... on Gadget {
+              weight
+            }
+          }
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "orders.@") {
+        Fetch(service: "shipping") {
+          {
+            ... on Order {
+              __typename
+              id
+              items {
+                ... on Book {
+                  weight
+                }
+                ... on Gadget {
+                  weight
+                }
+              }
+            }
+          } =>
+          {
+            ... on Order {
+              totalWeight
+            }
+          }
+        },
+      },
+      Flatten(path: "orders.@") {
+        Fetch(service: "shipping") {
+          {
+            ... on Order {
+              __typename
+              id
+              items {
+                ... on Gadget {
+                  weight
+                }
+              }
+            }
+          } =>
+          {
+            ... on Order {
+              gadgetWeight
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "orders": [
@@ -233,7 +342,71 @@ async def test_two_requirements_with_overlapping_type_conditions(gw: KitGateway)
 
 async def test_requirements_under_different_members(gw: KitGateway) -> None:
     plan, body = await gw.run("{ orders { id isbns gadgetWeight } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "shop") {
+      {
+        orders {
+          id
+          __typename
+          items {
+            __typename
+            ... on Book {
+              isbn
+            }
+            ... on Gadget {
+              weight
+            }
+          }
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "orders.@") {
+        Fetch(service: "shipping") {
+          {
+            ... on Order {
+              __typename
+              id
+              items {
+                ... on Book {
+                  isbn
+                }
+              }
+            }
+          } =>
+          {
+            ... on Order {
+              isbns
+            }
+          }
+        },
+      },
+      Flatten(path: "orders.@") {
+        Fetch(service: "shipping") {
+          {
+            ... on Order {
+              __typename
+              id
+              items {
+                ... on Gadget {
+                  weight
+                }
+              }
+            }
+          } =>
+          {
+            ... on Order {
+              gadgetWeight
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "orders": [

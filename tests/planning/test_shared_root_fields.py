@@ -139,7 +139,42 @@ async def test_fields_of_three_subgraphs_under_one_shared_root(gw: KitGateway) -
     plan, body = await gw.run(
         "{ product { id name { brand model } price { amount currency } category { label } } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "name") {
+      {
+        product {
+          id
+          name {
+            brand
+            model
+          }
+        }
+      }
+    },
+    Fetch(service: "price") {
+      {
+        product {
+          price {
+            amount
+            currency
+          }
+        }
+      }
+    },
+    Fetch(service: "category") {
+      {
+        product {
+          category {
+            label
+          }
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "product": {
@@ -155,7 +190,31 @@ async def test_fields_of_three_subgraphs_under_one_shared_root(gw: KitGateway) -
 
 async def test_fields_of_two_subgraphs_under_a_shared_list(gw: KitGateway) -> None:
     plan, body = await gw.run("{ products { id name { brand } price { amount } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "name") {
+      {
+        products {
+          id
+          name {
+            brand
+          }
+        }
+      }
+    },
+    Fetch(service: "price") {
+      {
+        products {
+          price {
+            amount
+          }
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "products": [
@@ -210,7 +269,33 @@ async def test_aliases_of_the_shared_root_each_from_their_subgraph(gw: KitGatewa
     plan, body = await gw.run(
         "{ a: product { name { brand } } b: product { price { currency } } c: product { id } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "name") {
+      {
+        a: product {
+          name {
+            brand
+          }
+        }
+        c: product {
+          id
+        }
+      }
+    },
+    Fetch(service: "price") {
+      {
+        b: product {
+          price {
+            currency
+          }
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "a": {"name": {"brand": "Oak&Co"}},
@@ -222,7 +307,39 @@ async def test_aliases_of_the_shared_root_each_from_their_subgraph(gw: KitGatewa
 
 async def test_null_child_of_one_subgraph_next_to_fields_of_another(gw: KitGateway) -> None:
     plan, body = await gw.run("{ products { price { amount } name { model } category { label } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "category") {
+      {
+        products {
+          category {
+            label
+          }
+        }
+      }
+    },
+    Fetch(service: "name") {
+      {
+        products {
+          name {
+            model
+          }
+        }
+      }
+    },
+    Fetch(service: "price") {
+      {
+        products {
+          price {
+            amount
+          }
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "products": [
@@ -249,7 +366,40 @@ async def test_fragment_mixing_fields_of_the_three_subgraphs(gw: KitGateway) -> 
         fragment Parts on Product { id ... on Product { name { brand } } category { label } price { amount } }
         """
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "category") {
+      {
+        product {
+          id
+          category {
+            label
+          }
+        }
+      }
+    },
+    Fetch(service: "name") {
+      {
+        product {
+          name {
+            brand
+          }
+        }
+      }
+    },
+    Fetch(service: "price") {
+      {
+        product {
+          price {
+            amount
+          }
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "product": {

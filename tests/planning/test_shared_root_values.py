@@ -163,7 +163,28 @@ async def gw() -> AsyncIterator[KitGateway]:
 
 async def test_entity_of_one_subgraph_next_to_a_field_of_another(gw: KitGateway) -> None:
     plan, body = await gw.run("{ viewer { user { name } theme } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "accounts") {
+      {
+        viewer {
+          user {
+            name
+          }
+        }
+      }
+    },
+    Fetch(service: "settings") {
+      {
+        viewer {
+          theme
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {"data": {"viewer": {"user": {"name": "Ann"}, "theme": "dark"}}}
     assert sorted(gw.sent()) == ["accounts", "settings"]
 
@@ -187,7 +208,38 @@ QueryPlan {
 
 async def test_fields_of_the_three_subgraphs(gw: KitGateway) -> None:
     plan, body = await gw.run("{ viewer { theme reviews { body } user { id } locale } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "accounts") {
+      {
+        viewer {
+          user {
+            id
+          }
+          locale
+        }
+      }
+    },
+    Fetch(service: "reviews") {
+      {
+        viewer {
+          reviews {
+            body
+          }
+        }
+      }
+    },
+    Fetch(service: "settings") {
+      {
+        viewer {
+          theme
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "viewer": {
@@ -203,7 +255,28 @@ async def test_fields_of_the_three_subgraphs(gw: KitGateway) -> None:
 
 async def test_argument_of_the_shared_root_goes_to_each_subgraph(gw: KitGateway) -> None:
     plan, body = await gw.run('{ search(term: "a") { total reviews { body } } }')
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "reviews") {
+      {
+        search(term: "a") {
+          reviews {
+            body
+          }
+        }
+      }
+    },
+    Fetch(service: "accounts") {
+      {
+        search(term: "a") {
+          total
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {"data": {"search": {"total": 1, "reviews": [{"body": "Bad"}]}}}
     assert sorted(gw.sent()) == ["accounts", "reviews"]
 
@@ -213,7 +286,28 @@ async def test_variable_of_the_shared_root_goes_to_each_subgraph(gw: KitGateway)
         "query Find($t: String!) { search(term: $t) { reviews { body } total } }",
         {"t": "O"},
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "reviews") {
+      {
+        search(term: $t) {
+          reviews {
+            body
+          }
+        }
+      }
+    },
+    Fetch(service: "accounts") {
+      {
+        search(term: $t) {
+          total
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {"data": {"search": {"reviews": [{"body": "Good"}], "total": 1}}}
     for requests in gw.sent().values():
         assert [r.variables for r in requests] == [{"t": "O"}]
@@ -221,13 +315,78 @@ async def test_variable_of_the_shared_root_goes_to_each_subgraph(gw: KitGateway)
 
 async def test_value_inside_a_value_split_between_subgraphs(gw: KitGateway) -> None:
     plan, body = await gw.run("{ config { ui { theme density } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Parallel {
+    Fetch(service: "accounts") {
+      {
+        config {
+          ui {
+            density
+          }
+        }
+      }
+    },
+    Fetch(service: "settings") {
+      {
+        config {
+          ui {
+            theme
+          }
+        }
+      }
+    },
+  },
+}\
+""")
     assert body == {"data": {"config": {"ui": {"theme": "dark", "density": "compact"}}}}
 
 
 async def test_entity_below_the_shared_value_continues_through_its_key(gw: KitGateway) -> None:
     plan, body = await gw.run("{ viewer { user { name reviews { body } } theme } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Parallel {
+      Fetch(service: "accounts") {
+        {
+          viewer {
+            user {
+              name
+              __typename
+              id
+            }
+          }
+        }
+      },
+      Fetch(service: "settings") {
+        {
+          viewer {
+            theme
+          }
+        }
+      },
+    },
+    Flatten(path: "viewer.user") {
+      Fetch(service: "reviews") {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              body
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "viewer": {

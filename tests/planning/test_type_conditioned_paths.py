@@ -147,7 +147,97 @@ async def test_each_type_condition_gets_its_own_product_fields(gw: KitGateway) -
               ... on UserReview { __typename product { c d } }
         } }"""
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        reviews {
+          __typename
+          ... on AnonymousReview {
+            __typename
+            product {
+              __typename
+              id
+            }
+          }
+          ... on UserReview {
+            __typename
+            product {
+              __typename
+              id
+            }
+          }
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "reviews.@|[AnonymousReview].product") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              b
+            }
+          }
+        },
+      },
+      Flatten(path: "reviews.@|[UserReview].product") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              pid
+            }
+          }
+        },
+      },
+    },
+    Parallel {
+      Flatten(path: "reviews.@|[UserReview].product") {
+        Fetch(service: "c") {
+          {
+            ... on Product {
+              __typename
+              pid
+            }
+          } =>
+          {
+            ... on Product {
+              c
+            }
+          }
+        },
+      },
+      Flatten(path: "reviews.@|[UserReview].product") {
+        Fetch(service: "d") {
+          {
+            ... on Product {
+              __typename
+              pid
+            }
+          } =>
+          {
+            ... on Product {
+              d
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "reviews": [
@@ -168,7 +258,79 @@ async def test_same_alias_under_both_conditions(gw: KitGateway) -> None:
               ... on UserReview { author p: product { c } }
         } }"""
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        reviews {
+          __typename
+          ... on AnonymousReview {
+            p: product {
+              __typename
+              id
+            }
+          }
+          ... on UserReview {
+            author
+            p: product {
+              __typename
+              id
+            }
+          }
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "reviews.@|[AnonymousReview].p") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              b
+            }
+          }
+        },
+      },
+      Flatten(path: "reviews.@|[UserReview].p") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              pid
+            }
+          }
+        },
+      },
+    },
+    Flatten(path: "reviews.@|[UserReview].p") {
+      Fetch(service: "c") {
+        {
+          ... on Product {
+            __typename
+            pid
+          }
+        } =>
+        {
+          ... on Product {
+            c
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "reviews": [
@@ -183,7 +345,81 @@ async def test_same_alias_under_both_conditions(gw: KitGateway) -> None:
 
 async def test_interface_field_and_a_condition_adding_to_it(gw: KitGateway) -> None:
     plan, body = await gw.run("{ posts { id product { b } ... on UserReview { product { d } } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        posts {
+          __typename
+          ... on AnonymousReview {
+            id
+            product {
+              __typename
+              id
+            }
+          }
+          ... on UserReview {
+            id
+            product {
+              __typename
+              id
+            }
+          }
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "posts.@|[AnonymousReview].product") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              b
+            }
+          }
+        },
+      },
+      Flatten(path: "posts.@|[UserReview].product") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              b
+              pid
+            }
+          }
+        },
+      },
+    },
+    Flatten(path: "posts.@|[UserReview].product") {
+      Fetch(service: "d") {
+        {
+          ... on Product {
+            __typename
+            pid
+          }
+        } =>
+        {
+          ... on Product {
+            d
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "posts": [

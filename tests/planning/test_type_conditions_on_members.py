@@ -149,7 +149,99 @@ async def test_each_member_product_gets_its_own_fields(gw: KitGateway) -> None:
           ... on UserReview { __typename product { c d } }
         } } }"""
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        viewer {
+          reviews {
+            __typename
+            ... on AnonymousReview {
+              __typename
+              product {
+                __typename
+                id
+              }
+            }
+            ... on UserReview {
+              __typename
+              product {
+                __typename
+                id
+              }
+            }
+          }
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "viewer.reviews.@|[AnonymousReview].product") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              b
+            }
+          }
+        },
+      },
+      Flatten(path: "viewer.reviews.@|[UserReview].product") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              pid
+            }
+          }
+        },
+      },
+    },
+    Parallel {
+      Flatten(path: "viewer.reviews.@|[UserReview].product") {
+        Fetch(service: "c") {
+          {
+            ... on Product {
+              __typename
+              pid
+            }
+          } =>
+          {
+            ... on Product {
+              c
+            }
+          }
+        },
+      },
+      Flatten(path: "viewer.reviews.@|[UserReview].product") {
+        Fetch(service: "d") {
+          {
+            ... on Product {
+              __typename
+              pid
+            }
+          } =>
+          {
+            ... on Product {
+              d
+            }
+          }
+        },
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "viewer": {
@@ -248,7 +340,81 @@ async def test_both_members_need_b_only_one_needs_d(gw: KitGateway) -> None:
           ... on UserReview { product { b d } }
         } } }"""
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        viewer {
+          reviews {
+            __typename
+            ... on AnonymousReview {
+              product {
+                __typename
+                id
+              }
+            }
+            ... on UserReview {
+              product {
+                __typename
+                id
+              }
+            }
+          }
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "viewer.reviews.@|[AnonymousReview].product") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              b
+            }
+          }
+        },
+      },
+      Flatten(path: "viewer.reviews.@|[UserReview].product") {
+        Fetch(service: "b") {
+          {
+            ... on Product {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on Product {
+              b
+              pid
+            }
+          }
+        },
+      },
+    },
+    Flatten(path: "viewer.reviews.@|[UserReview].product") {
+      Fetch(service: "d") {
+        {
+          ... on Product {
+            __typename
+            pid
+          }
+        } =>
+        {
+          ... on Product {
+            d
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {
         "data": {
             "viewer": {

@@ -194,7 +194,23 @@ async def test_members_no_single_subgraph_knows(gw: KitGateway) -> None:
     plan, body = await gw.run(
         "{ media { ... on Song { title } ... on Movie { title } ... on Book { id } } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "a") {
+    {
+      media {
+        __typename
+        ... on Book {
+          id
+        }
+        ... on Song {
+          title
+        }
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"media": {"id": "b1"}}}
     _type_conditions_known(gw)
 
@@ -202,7 +218,20 @@ async def test_members_no_single_subgraph_knows(gw: KitGateway) -> None:
 async def test_field_typed_as_the_member_in_one_subgraph(gw: KitGateway) -> None:
     # In a, `book` is a Book: `... on Song` inside it is invalid there.
     plan, body = await gw.run("{ book { ... on Book { title } ... on Song { title } } }")
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Fetch(service: "a") {
+    {
+      book {
+        __typename
+        ... on Book {
+          title
+        }
+      }
+    }
+  },
+}\
+""")
     assert body == {"data": {"book": {"title": "Dune"}}}
     _type_conditions_known(gw)
     for request in gw.sent().get("a", []):
@@ -310,7 +339,44 @@ async def test_nested_union_field_of_one_subgraph_with_every_member(gw: KitGatew
         """{ viewer { song { __typename ... on Song { title } ... on Movie { title }
                            ... on Book { bTitle } } } }"""
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "a") {
+      {
+        viewer {
+          song {
+            __typename
+            ... on Book {
+              __typename
+              id
+            }
+            ... on Song {
+              __typename
+              title
+            }
+          }
+        }
+      }
+    },
+    Flatten(path: "viewer.song") {
+      Fetch(service: "b") {
+        {
+          ... on Book {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Book {
+            bTitle
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     assert body == {"data": {"viewer": {"song": {"__typename": "Song", "title": "Blue"}}}}
     _type_conditions_known(gw)
 

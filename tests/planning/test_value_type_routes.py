@@ -406,7 +406,47 @@ async def test_value_type_fields_of_each_subgraph_at_two_levels(gw: KitGateway) 
     plan, body = await gw.run(
         "{ products { upc category { reviewCount parent { reviewCount details { summary } } } } }"
     )
-    assert plan == snapshot()
+    assert plan == snapshot("""\
+QueryPlan {
+  Sequence {
+    Fetch(service: "products") {
+      {
+        products {
+          upc
+          category {
+            parent {
+              details {
+                summary
+              }
+            }
+          }
+          __typename
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "reviews") {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            category {
+              reviewCount
+              parent {
+                reviewCount
+              }
+            }
+          }
+        }
+      },
+    },
+  },
+}\
+""")
     home = {"reviewCount": 3, "details": {"summary": "Everything for the home"}}
     assert body == {
         "data": {
