@@ -46,13 +46,13 @@ RUN groupadd --system --gid 10001 gateway \
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 # The production configuration (deploy/config/gateway.yaml) and the supergraph it serves,
-# where Kubernetes mounts its ConfigMap instead (deploy/kubernetes/gateway.yaml).
-COPY deploy/config/gateway.yaml /etc/gateway/gateway.yaml
-COPY schema/supergraph.graphql /etc/gateway/supergraph.graphql
+# where Kubernetes mounts its ConfigMaps instead (deploy/kubernetes/gateway.yaml).
+COPY deploy/config/gateway.yaml /etc/gateway/config/gateway.yaml
+COPY schema/supergraph.graphql /etc/gateway/supergraph/supergraph.graphql
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    GATEWAY_CONFIG=/etc/gateway/gateway.yaml
+    GATEWAY_CONFIG=/etc/gateway/config/gateway.yaml
 USER 10001:10001
 EXPOSE 4000
 # Liveness only: /ready also asks every subgraph, which is the orchestrator's business.
