@@ -3,7 +3,7 @@
 
 IMAGE_TAG ?= 0.1.0
 
-.PHONY: images deploy-supergraph deploy-check
+.PHONY: images deploy-supergraph deploy-check test-containers
 
 ## Build the gateway and subgraph images (needs Docker with BuildKit, or Podman).
 images:
@@ -17,3 +17,8 @@ deploy-supergraph:
 ## Validate the Dockerfiles, docker-compose.yml and the Kubernetes manifests (tests/deploy).
 deploy-check: install
 	$(PY) -m pytest -p no:cacheprovider -q tests/deploy
+
+## Build the images and run them (tests/deploy/test_containers.py): PostgreSQL on PG_URL,
+## redis-server, and podman or docker (CONTAINER_ENGINE, CONTAINER_OPTIONS: see the test).
+test-containers: install test-tools
+	$(PY) -m pytest -p no:cacheprovider -q -m container tests/deploy
