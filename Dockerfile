@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The gateway's image: `docker build -t learning-gateway .` (docker-compose.yml builds it).
 #
 # Three stages: GraphiQL's assets from the locked npm project (what `make vendor-graphiql`

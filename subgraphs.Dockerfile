@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The subgraphs' image: one image, three services. SUBGRAPH picks which one runs
 # (users, courses or progress) and PORT where it listens:
 #
