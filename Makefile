@@ -38,7 +38,16 @@ typecheck: install
 check: lint typecheck
 
 # Parts of the project add prerequisites to test-deps (e.g. node packages for the audit).
-.PHONY: test-deps
-test-deps:
+# test-tools comes first: the programs the tests start, which pip and npm cannot install.
+.PHONY: test-deps test-tools
+test-deps: test-tools
+
+## Programs the suite runs: chromium (GraphiQL browser tests), redis-server (shared stores),
+## Node.js with npm (GraphiQL assets, audit, browser and Apollo Client tests). Installs
+## Debian's packages when it can; otherwise stops and names what to install.
+test-tools:
+	@command -v npm >/dev/null 2>&1 || { echo "test-deps: Node.js 20+ with npm is" \
+	  "missing; install it (Debian: apt-get install -y nodejs npm), then re-run" >&2; exit 1; }
+	@scripts/need-packages.sh chromium=chromium redis-server=redis-server
 
 include $(wildcard mk/*.mk)

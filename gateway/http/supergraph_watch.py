@@ -1,7 +1,8 @@
 """Hot reload: watch the supergraph file and swap the engine to each new version.
 
 The folder is watched rather than the file, because editors and ``rover supergraph compose
-> file`` replace or truncate it: a watch on the old file would go quiet. A version that
+> file`` replace or truncate it, and Kubernetes swaps a ConfigMap's files through a symlink:
+a watch on the old file would go quiet. A version that
 fails to load (say, a half-written file) is logged and the previous supergraph keeps
 serving; the finished write triggers another reload. ``Gateway.reload`` swaps atomically,
 so requests in flight finish on the supergraph they started with.
@@ -25,7 +26,9 @@ class SupergraphWatcher:
     """Reloads ``gateway`` whenever the file at ``path`` changes content."""
 
     def __init__(self, path: str | Path, gateway: Gateway, *, debounce_ms: int = 300) -> None:
-        self.path = Path(path).resolve()
+        # Not resolved: a Kubernetes ConfigMap's file is a symlink through ``..data`` to a
+        # versioned folder, and an update swaps ``..data`` and deletes the old folder.
+        self.path = Path(path).absolute()
         self.gateway = gateway
         self.debounce_ms = debounce_ms
         self._stop = asyncio.Event()
@@ -51,7 +54,9 @@ class SupergraphWatcher:
     async def _run(self) -> None:
         async for _changes in watchfiles.awatch(
             self.path.parent,
-            watch_filter=lambda _change, changed: Path(changed).resolve() == self.path,
+            # Any change in the folder (the file itself, or the ``..data`` swap): cheap,
+            # as reload_if_changed compares the content's digest.
+            watch_filter=None,
             stop_event=self._stop,
             debounce=self.debounce_ms,
             recursive=False,

@@ -29,7 +29,7 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
     assert body["errors"][0]["extensions"]["code"] == code, body
     assert body["errors"][0]["message"]
     assert "Traceback" not in response.text
-    return body  # type: ignore[no-any-return]
+    return body
 
 
 async def post(

@@ -35,8 +35,8 @@ def run(
 
 def only(limit: str, maximum: int, *, warn_only: bool = False) -> LimitsConfig:
     """A configuration with one limit set and every other operation limit off."""
-    off = {"max": None}
-    settings = {
+    off: dict[str, object] = {"max": None}
+    settings: dict[str, dict[str, object]] = {
         name: off for name in ("depth", "height", "aliases", "root_fields", "directives", "width")
     }
     settings[limit] = {"max": maximum, "warn_only": warn_only}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 from graphql import build_schema, parse
 
@@ -48,8 +50,10 @@ input PageInput { first: Int }
 SCHEMA = build_schema(SDL)
 
 
-def cost(text: str, variables: dict[str, object] | None = None, **kwargs: int) -> int:
-    return estimate(SCHEMA, parse(text), None, variables, **kwargs)
+def cost(
+    text: str, variables: Mapping[str, object] | None = None, *, default_list_size: int = 10
+) -> int:
+    return estimate(SCHEMA, parse(text), None, variables, default_list_size=default_list_size)
 
 
 @pytest.mark.parametrize(

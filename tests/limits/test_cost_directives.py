@@ -22,12 +22,12 @@ scalar link__Import
 """
 
 
-def schema_with(link: str, cost: str, list_size: str):  # type: ignore[no-untyped-def]
+def schema_with(link: str, cost: str, list_size: str):
     schema_def = f"schema {link} {{ query: Query }}\n" if link else ""
     return build_schema(schema_def + TYPES.format(cost=cost, list_size=list_size))
 
 
-def check(schema) -> None:  # type: ignore[no-untyped-def]
+def check(schema) -> None:
     found = cost_directives(schema)
     assert found.types == {"Course": 4}
     assert found.fields == {("Query", "report"): 40}

@@ -121,7 +121,10 @@ async def test_persisted_operations_are_held_to_the_limits(tmp_path: Path) -> No
 
 
 async def test_warn_only_limits_answer_and_say_so() -> None:
-    limits = {"depth": {"max": 3, "warn_only": True}, "cost": {"max": 10, "warn_only": True}}
+    limits: dict[str, Any] = {
+        "depth": {"max": 3, "warn_only": True},
+        "cost": {"max": 10, "warn_only": True},
+    }
     query = '{ course(id: "crs_0001") { modules { lessons { title } } } }'
     async with (
         running_platform({"mode": "apq"}, **limits) as platform,

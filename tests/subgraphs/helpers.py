@@ -208,10 +208,13 @@ async def graphql_ws(
 ) -> AsyncIterator[GraphQLWebSocket]:
     """Connect, send ``connection_init`` and wait for ``connection_ack``."""
     from websockets.asyncio.client import connect
+    from websockets.typing import Subprotocol
 
     url = "ws" + http_url.removeprefix("http")
     async with connect(
-        url, subprotocols=["graphql-transport-ws"], additional_headers=dict(headers or {})
+        url,
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        additional_headers=dict(headers or {}),
     ) as connection:
         ws = GraphQLWebSocket(connection)
         await ws.send({"type": "connection_init", "payload": dict(init_payload or {})})

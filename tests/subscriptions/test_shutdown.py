@@ -35,6 +35,7 @@ async def test_server_shutdown_closes_sockets_1012_and_upstreams(
     user = fresh_learner(subgraphs)
     server = make_platform()
     platform = await server.__aenter__()
+    running = True
     try:
         async with websocket(platform.ws_url) as client:
             await client.init(as_user(user))
@@ -42,11 +43,11 @@ async def test_server_shutdown_closes_sockets_1012_and_upstreams(
             await platform.wait_for_subscribers(user, 1)
             # uvicorn's graceful shutdown (SIGTERM): 1012 "service restart" to the
             # client, which graphql-ws clients retry; the upstream subscription ends.
-            stopping, server = server, None
-            await stopping.__aexit__(None, None, None)
+            running = False
+            await server.__aexit__(None, None, None)
             assert (await client.closed())[0] == 1012
     finally:
-        if server is not None:
+        if running:
             await server.__aexit__(None, None, None)
     await platform.wait_for_subscribers(user, 0)
     assert len(platform.gateway.websockets) == 0
