@@ -3,8 +3,8 @@
 One request, top to bottom:
 
 1. method — GET (queries only: the pipeline refuses a mutation with 405) or POST;
-   CSRF prevention (``gateway.http.csrf``): a request a browser could send cross-site
-   without a preflight is refused;
+   CSRF prevention (``gateway.http.csrf``): a GET without a preflight header or a
+   non-simple content type is refused (a POST with a simple content type is a 415);
 2. negotiate the response media type from ``Accept`` (a browser's GET gets GraphiQL);
 3. decode — the query string, or a size-limited JSON body (an array is a batch);
 4. execute through the pipeline (``Gateway.execute``), each batch item on its own;
@@ -101,8 +101,11 @@ class GraphQLEndpoint:
                     f"cannot answer in any type of Accept: {accept!r}; accept "
                     f"{GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}"
                 )
-            check_csrf(request.headers)
             decoded = await self._decode(request)
+            if request.method == "GET":
+                # A POST a browser may send without a preflight has a simple content type:
+                # ``_decode`` refused those (415). Nothing has run yet.
+                check_csrf(request.headers)
         except RequestError as exc:
             media = media_type or APPLICATION_JSON
             return self._respond(error_body(exc), exc.status, media, exc.headers)

@@ -9,8 +9,11 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,6 @@ AUDIENCE = "learning-gateway-test"
 
 
 class Issuer:
-
     def __init__(self) -> None:
         self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.ec = ec.generate_private_key(ec.SECP256R1())
@@ -88,3 +90,18 @@ def as_bearer(user_id: str, roles: tuple[str, ...] = ("LEARNER",)) -> dict[str, 
     """The header a client sends as ``user_id`` (a token from ``identity_provider()``)."""
     token = identity_provider().token(user_id, roles=list(roles))
     return {"authorization": f"Bearer {token}"}
+
+
+@functools.cache
+def shared_jwks_file() -> str:
+    """``identity_provider()``'s JWKS in a file that lasts the test session."""
+    directory = tempfile.mkdtemp(prefix="jwks-")
+    atexit.register(shutil.rmtree, directory, True)
+    return identity_provider().write_jwks(Path(directory) / "jwks.json")
+
+
+def gateway_auth(**overrides: Any) -> dict[str, Any]:
+    """The ``auth`` config section (a dict) trusting ``identity_provider()``."""
+    section = auth_config(jwks_file=shared_jwks_file(), **overrides).model_dump(mode="json")
+    section["signing_secret"] = TEST_SECRET
+    return section
