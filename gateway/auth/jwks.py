@@ -11,8 +11,9 @@ Fetches happen (one at a time, concurrent callers share it):
   most once per ``min_interval`` seconds: a flood of tokens with made-up key ids costs
   the provider one request per interval, not one per token.
 
-A failed refresh keeps the keys already known (the provider may be briefly down); only
-when no set was ever loaded does a lookup fail with ``AuthenticationUnavailable``.
+A failed refresh keeps the keys already known (the provider may be briefly down) and is
+retried at most once per ``min_interval``; only when no set was ever loaded does a lookup
+fail with ``AuthenticationUnavailable``.
 Symmetric (``oct``) keys in a JWKS are dropped: a public key set has no business holding
 a shared secret, and accepting one would allow HMAC-signed tokens.
 """
@@ -107,6 +108,7 @@ class CachedJwks:
         self._keys: dict[str | None, PublicKey] | None = None
         self._loaded_at = 0.0
         self._last_attempt: float | None = None
+        self._last_kid_refresh: float | None = None
         self._refreshing: asyncio.Task[None] | None = None
         #: How many fetches were attempted (tests and metrics read it).
         self.fetches = 0
@@ -114,13 +116,25 @@ class CachedJwks:
     async def key(self, kid: str | None) -> PublicKey | None:
         """The key with ``kid`` (a token without ``kid`` matches a set's only key)."""
         now = self._clock()
-        if self._keys is None or now - self._loaded_at >= self.refresh_seconds:
-            await self._refresh(force=self._last_attempt is None)
+        stale = self._keys is None or now - self._loaded_at >= self.refresh_seconds
+        # First use or the schedule; after a failed attempt, retry at most once per
+        # ``min_interval`` (a provider that is down is not hammered either).
+        if stale and (self._last_attempt is None or now - self._last_attempt >= self.min_interval):
+            await self._refresh()
+        if self._keys is None:
+            raise AuthenticationUnavailable(
+                "The identity provider's keys cannot be loaded; try again shortly."
+            )
         found = self._find(kid)
-        if found is None and self._may_refresh(self._clock()):
-            await self._refresh(force=False)
-            found = self._find(kid)
-        return found
+        if found is not None:
+            return found
+        if self._last_kid_refresh is None or now - self._last_kid_refresh >= self.min_interval:
+            self._last_kid_refresh = now
+            await self._refresh()
+        elif self._refreshing is not None:
+            # Another request's refresh is on its way: it may bring this kid too.
+            await asyncio.shield(self._refreshing)
+        return self._find(kid)
 
     def _find(self, kid: str | None) -> PublicKey | None:
         keys = self._keys or {}
@@ -128,13 +142,9 @@ class CachedJwks:
             return next(iter(keys.values()))
         return keys.get(kid)
 
-    def _may_refresh(self, now: float) -> bool:
-        return self._last_attempt is None or now - self._last_attempt >= self.min_interval
-
-    async def _refresh(self, *, force: bool) -> None:
+    async def _refresh(self) -> None:
+        """Fetch the set; concurrent callers share one fetch."""
         if self._refreshing is None:
-            if not force and not self._may_refresh(self._clock()):
-                return
             self._refreshing = asyncio.create_task(self._fetch())
         task = self._refreshing
         try:
@@ -143,10 +153,6 @@ class CachedJwks:
         finally:
             if task.done() and self._refreshing is task:
                 self._refreshing = None
-        if self._keys is None:
-            raise AuthenticationUnavailable(
-                "The identity provider's keys cannot be loaded; try again shortly."
-            )
 
     async def _fetch(self) -> None:
         self._last_attempt = self._clock()
