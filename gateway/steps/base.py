@@ -8,9 +8,9 @@ A request's life, in order (the same for GraphQL over HTTP and the websocket)::
                         ``subscribe``): authenticate, rate-limit
     document_resolved   the document's text is known (text, APQ hash or manifest id)
     validated           parsed and validated (with the limit rules)
-    planned             the plan is ready; ``subgraph_headers`` is called right after
-    subgraph_headers    the headers every subgraph fetch of this request carries: a step
-                        may add (the signed identity) or remove headers
+    subgraph_headers    the plan is ready: the headers every subgraph fetch of this
+                        operation carries; a step may add (the signed identity) or remove
+    planned             everything before execution is done (``Prepared``)
     response_ready      the response body is ready (also for a refused request); a step
                         may change the body or add ``context.response_headers``
 
@@ -49,8 +49,8 @@ _HOOKS = (
     "request_received",
     "document_resolved",
     "validated",
-    "planned",
     "subgraph_headers",
+    "planned",
     "subgraph_fetch",
     "response_ready",
 )
