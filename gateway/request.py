@@ -23,7 +23,8 @@ class Identity:
     """Who is calling, as verified by the authentication step (``gateway.auth``).
 
     ``user_id`` is None for an anonymous caller. ``expires_at`` (Unix seconds) is when
-    the credential stops being valid: a websocket is closed then.
+    the credential stops being accepted (a token's ``exp`` plus ``auth.leeway_seconds``):
+    a websocket is closed then, and the signed identity forwarded to subgraphs expires.
     """
 
     user_id: str | None = None

@@ -57,8 +57,7 @@ class TokenVerifier:
         if self._use_cache:
             cached = self._cache.get(token)
             if cached is not None:
-                expires = cached.expires_at or 0.0
-                if self._clock() < expires + self.config.leeway_seconds:
+                if self._clock() < (cached.expires_at or 0.0):
                     return cached
                 del self._cache[token]
         identity = await self._verify(token)
@@ -106,11 +105,14 @@ class TokenVerifier:
             raise Unauthenticated("The token's signature is not valid.") from None
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"The token is not valid: {exc}.") from None
-        return identity_from_claims(claims, self.config.claims)
+        return identity_from_claims(claims, self.config.claims, self.config.leeway_seconds)
 
 
-def identity_from_claims(claims: dict[str, Any], mapping: ClaimsConfig) -> Identity:
-    """The identity the subgraphs receive, per ``auth.claims``."""
+def identity_from_claims(
+    claims: dict[str, Any], mapping: ClaimsConfig, leeway: float = 0.0
+) -> Identity:
+    """The identity the subgraphs receive, per ``auth.claims``; it is accepted until the
+    token's ``exp`` plus ``leeway`` (the same tolerance PyJWT applied)."""
     user_id = _claim(claims, mapping.user_id)
     if not isinstance(user_id, str | int) or isinstance(user_id, bool) or str(user_id) == "":
         raise Unauthenticated(f"The token has no usable {mapping.user_id!r} claim.")
@@ -119,7 +121,7 @@ def identity_from_claims(claims: dict[str, Any], mapping: ClaimsConfig) -> Ident
         user_id=str(user_id),
         roles=_names(_claim(claims, mapping.roles), separators=", "),
         scopes=_names(_claim(claims, mapping.scopes), separators=" "),
-        expires_at=float(exp) if isinstance(exp, int | float) else None,
+        expires_at=float(exp) + leeway if isinstance(exp, int | float) else None,
         claims=claims,
     )
 
