@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import secrets
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ ISSUER = "learning-gateway-dev"
 AUDIENCE = "learning-gateway"
 KID = "dev-1"
 DEFAULT_PORT = 4005
+#: The environment variable that moves the dev JWKS server off ``DEFAULT_PORT``.
+PORT_ENV = "JWKS_PORT"
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,24 @@ class DevKeys:
         }
 
 
+def dev_port() -> int:
+    return int(os.environ.get(PORT_ENV) or DEFAULT_PORT)
+
+
 def dev_environment(
-    directory: str | os.PathLike[str] = DEFAULT_DIRECTORY, port: int = DEFAULT_PORT
+    directory: str | os.PathLike[str] = DEFAULT_DIRECTORY, port: int | None = None
 ) -> dict[str, str]:
-    """``make dev``'s auth variables (keys created if missing), the JWKS on ``port``."""
+    """``make dev``'s auth variables (keys created if missing), the JWKS on ``port``
+    (default: ``$JWKS_PORT``, else 4005)."""
+    port = dev_port() if port is None else port
     return DevKeys.load_or_create(directory).environment(
         f"http://127.0.0.1:{port}/.well-known/jwks.json"
     )
+
+
+def serve_argv() -> list[str]:
+    """The command that serves the dev JWKS (``make dev`` runs it as a child)."""
+    return [sys.executable, "-m", "gateway.auth.dev"]
 
 
 def _write_private(path: Path, content: bytes) -> None:
@@ -118,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     from starlette.routing import Route
 
     parser = argparse.ArgumentParser(prog="python -m gateway.auth.dev")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--port", type=int, default=dev_port())
     parser.add_argument("--keys", default=str(DEFAULT_DIRECTORY))
     args = parser.parse_args(argv)
     keys = DevKeys.load_or_create(args.keys)
