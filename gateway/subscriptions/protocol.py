@@ -6,6 +6,7 @@
       │ second init: 4429        │       client's complete stops it, nothing is sent)
       │ subscribe first: 4401    │ duplicate running id: 4409
       │ refused at init: 4403    │ the identity's token expires: 4403
+      │ (4429 rate limit, 4500 the gateway cannot authenticate now)
       └── invalid message: 4400 (any state)          ping -> pong (any state)
 
 At ``connection_init`` the connection is authenticated once (``Opener``: the gateway's
@@ -203,8 +204,12 @@ class Connection:
         try:
             self.context = await self.opener(self.headers)
         except GatewayError as error:
-            code = TOO_MANY_REQUESTS if error.status == 429 else FORBIDDEN
-            raise _Close(code, "Forbidden" if code == FORBIDDEN else "Too many requests") from None
+            if error.status == 429:
+                raise _Close(TOO_MANY_REQUESTS, "Too many requests") from None
+            if error.status in (401, 403):
+                raise _Close(FORBIDDEN, "Forbidden") from None
+            # The gateway cannot decide now (the identity provider is unreachable, say).
+            raise _Close(CloseCode.INTERNAL_ERROR, error.message[:120]) from None
         identity = self.context.identity
         if identity is not None and identity.expires_at is not None:
             loop = asyncio.get_running_loop()

@@ -12,6 +12,7 @@ from pathlib import Path
 from websockets.typing import Subprotocol
 
 from tests.auth.kit import gateway_auth, identity_provider
+from tests.servers import bound_socket
 from tests.subscriptions.conftest import PlatformFactory
 from tests.subscriptions.helpers import PROGRESS, Platform, as_user, fresh_learner, websocket
 
@@ -102,3 +103,23 @@ async def test_connections_over_their_rate_limit_are_closed_with_4429(
             async with websocket(platform.ws_url) as second:
                 await second.send({"type": "connection_init", "payload": as_user(user)})
                 assert await second.closed() == (4429, "Too many requests")
+
+
+async def test_an_unreachable_identity_provider_is_503_and_4500(
+    make_platform: PlatformFactory,
+) -> None:
+    sock = bound_socket()  # a port nobody listens on
+    dead = f"http://127.0.0.1:{sock.getsockname()[1]}/jwks.json"
+    sock.close()
+    auth = gateway_auth() | {"jwks_file": None, "jwks_url": dead}
+    async with make_platform(auth=auth) as platform:
+        user = fresh_learner(platform.subgraphs)
+        response = await platform.http.post(
+            platform.url, json={"query": "{ me { id } }"}, headers=as_user(user)
+        )
+        assert response.status_code == 503
+        assert response.json()["errors"][0]["extensions"]["code"] == "AUTHENTICATION_UNAVAILABLE"
+        async with websocket(platform.ws_url) as client:
+            await client.send({"type": "connection_init", "payload": as_user(user)})
+            code, _reason = await client.closed()
+            assert code == 4500
