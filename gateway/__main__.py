@@ -1,4 +1,4 @@
-"""``python -m gateway <command>``: serve, compose, persisted check."""
+"""``python -m gateway <command>``: serve, compose, persisted check, token (dev)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ def main(argv: list[str] | None = None) -> int:
         "serve": "gateway.commands.serve",
         "compose": "gateway.commands.compose",
         "persisted": "gateway.commands.persisted",
+        "token": "gateway.commands.token",
     }
     if not args or args[0] not in commands:
-        print("usage: python -m gateway {serve,compose,persisted} ...", file=sys.stderr)
+        print("usage: python -m gateway {serve,compose,persisted,token} ...", file=sys.stderr)
         return 2
     import importlib
 

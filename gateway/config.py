@@ -11,10 +11,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
+from gateway.auth.config import AuthConfig
 from gateway.engine_config import EngineConfig
 from gateway.http.config import ServerConfig
 from gateway.limits.config import LimitsConfig
 from gateway.persisted.config import PersistedConfig
+from gateway.ratelimit.config import RateLimitsConfig
 from gateway.subscriptions.config import SubscriptionsConfig
 
 
@@ -55,6 +57,10 @@ class GatewayConfig(_Section):
     redis_url: str | None = None
     #: The HTTP front door: listen address, limits, batching, compression, GraphiQL.
     server: ServerConfig = Field(default_factory=ServerConfig)
+    #: Authentication: bearer JWTs, the identity forwarded to subgraphs (docs/security.md).
+    auth: AuthConfig = Field(default_factory=AuthConfig)
+    #: Rate limits per caller (docs/security.md).
+    rate_limits: RateLimitsConfig = Field(default_factory=RateLimitsConfig)
 
     @property
     def graphiql_enabled(self) -> bool:

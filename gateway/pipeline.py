@@ -5,6 +5,10 @@
       -> select the operation, coerce variables
       -> plan (cached) -> execute the plan -> shape the response
 
+Cross-cutting steps (``gateway.steps``: authentication, rate limits, production
+hardening, an application's own) run at named points between these: request received,
+document resolved, validated, planned (and the subgraph headers), response ready.
+
 ``prepare`` runs every step up to the plan, for HTTP and the websocket alike; ``respond``
 executes a query or mutation; a subscription's stream is ``gateway.subscriptions``'s
 (the root fetch becomes an upstream subscription, the rest of the plan runs per event).
@@ -16,6 +20,7 @@ requests finish on the state they started with) and the pooled subgraph transpor
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +50,8 @@ from gateway.planning.operation import select_operation
 from gateway.planning.plan import QueryPlan
 from gateway.request import GraphQLParams, Outcome, RequestContext
 from gateway.state import SupergraphState
+from gateway.steps import Step, Steps
+from gateway.steps.builtin import builtin_steps
 from gateway.subscriptions.protocol import ConnectionRegistry
 from gateway.supergraph import Supergraph
 from gateway.types import JSONObject
@@ -75,9 +82,13 @@ class Prepared:
 class Gateway:
     """The engine behind every transport. Create with ``await Gateway.create(config)``."""
 
-    def __init__(self, config: GatewayConfig, state: SupergraphState) -> None:
+    def __init__(
+        self, config: GatewayConfig, state: SupergraphState, steps: Sequence[Step] = ()
+    ) -> None:
         self.config = config
         self.state = state
+        #: The cross-cutting steps (authentication, rate limits, ...), then ``steps``.
+        self.steps = Steps(builtin_steps(config, steps))
         self.transport = SubgraphTransport(
             self._urls(state.supergraph),
             {
@@ -95,12 +106,15 @@ class Gateway:
         self.websockets = ConnectionRegistry()
 
     @classmethod
-    async def create(cls, config: GatewayConfig, supergraph_sdl: str | None = None) -> Gateway:
-        """Load the supergraph (``supergraph_sdl`` if given, else per ``config.supergraph``)."""
+    async def create(
+        cls, config: GatewayConfig, supergraph_sdl: str | None = None, steps: Sequence[Step] = ()
+    ) -> Gateway:
+        """Load the supergraph (``supergraph_sdl`` if given, else per ``config.supergraph``);
+        ``steps`` run after the built-in ones at every point of a request."""
         if supergraph_sdl is None:
             supergraph_sdl = await load_supergraph_sdl(config)
         supergraph = Supergraph.parse(supergraph_sdl)
-        return cls(config, SupergraphState(supergraph, config.engine, config.limits))
+        return cls(config, SupergraphState(supergraph, config.engine, config.limits), steps)
 
     def _urls(self, supergraph: Supergraph) -> dict[str, str]:
         urls = {name: sub.url for name, sub in supergraph.subgraphs.items()}
@@ -153,17 +167,36 @@ class Gateway:
         await self.websockets.shutdown()
         await self.transport.close()
         await self.persisted.close()
+        await self.steps.close()
 
     # -- the request ------------------------------------------------------------------
 
     async def execute(self, params: GraphQLParams, context: RequestContext) -> Outcome:
         """Run one GraphQL request; client errors become an ``Outcome``, never raise."""
         try:
-            return await self._execute(params, context)
+            outcome = await self._execute(params, context)
         except ErrorList as errors:
-            return _request_failure(errors, errors.to_graphql_list())
+            outcome = _request_failure(errors, errors.to_graphql_list())
         except GatewayError as error:
-            return _request_failure(error, [error.to_graphql()])
+            outcome = _request_failure(error, [error.to_graphql()])
+        return await self.finish(outcome, context)
+
+    async def finish(self, outcome: Outcome, context: RequestContext) -> Outcome:
+        """The ``response_ready`` point: steps see (and may change) the outcome; the
+        headers they added go with it."""
+        try:
+            await self.steps.response_ready(context, outcome)
+        except GatewayError as error:
+            outcome = _request_failure(error, [error.to_graphql()])
+        if context.response_headers:
+            outcome.headers = {**context.response_headers, **outcome.headers}
+        return outcome
+
+    async def open_connection(self, context: RequestContext) -> RequestContext:
+        """The ``connection_opened`` point (a websocket's ``connection_init``): steps
+        authenticate the connection; a ``GatewayError`` refuses it."""
+        await self.steps.connection_opened(context)
+        return context
 
     async def _execute(self, params: GraphQLParams, context: RequestContext) -> Outcome:
         prepared = await self.prepare(params, context)
@@ -177,8 +210,11 @@ class Gateway:
         cost, plan. Raises a ``GatewayError``; ``subscriptions`` is True only for the
         websocket, the one transport that can carry a subscription's stream."""
         state = self.state
+        await self.steps.request_received(context)
         text = await self.persisted.resolve(params, context)
+        await self.steps.document_resolved(context, text)
         document = state.documents.get(text)
+        await self.steps.validated(context, document)
         operation = select_operation(document.operations, params.operation_name)
         kind = operation.operation.value
         if context.method == "GET" and kind != "query":
@@ -191,7 +227,7 @@ class Gateway:
         variables = _coerce_variables(state, operation, params.variables or {})
         cost = state.cost(document, params.operation_name, variables)
         plan = state.plan(document, params.operation_name, variables)
-        return Prepared(
+        prepared = Prepared(
             state=state,
             params=params,
             document=document,
@@ -202,6 +238,8 @@ class Gateway:
             plan=plan,
             headers=self._forwarded_headers(context),
         )
+        await self.steps.planned(context, prepared)
+        return prepared
 
     def _subscription_refusal(self) -> str:
         if not self.config.subscriptions.enabled:
@@ -284,7 +322,9 @@ class Gateway:
 
     def _forwarded_headers(self, context: RequestContext) -> dict[str, str]:
         names = self.config.engine.forward_headers
-        return {n: context.headers[n] for n in names if n in context.headers}
+        headers = {n: context.headers[n] for n in names if n in context.headers}
+        self.steps.subgraph_headers(context, headers)
+        return headers
 
     def _plan_requested(self, context: RequestContext) -> bool:
         return (

@@ -104,6 +104,9 @@ def _uvicorn_options(config: GatewayConfig) -> dict[str, Any]:
         "timeout_graceful_shutdown": server.graceful_shutdown_seconds,
         # The gateway answers oversized bodies itself (413); headers stay uvicorn's.
         "server_header": False,
+        # The client's address is the peer's: ``rate_limits.trusted_proxies`` alone decides
+        # when X-Forwarded-For is believed (uvicorn's default trusts it from 127.0.0.1).
+        "proxy_headers": False,
     }
 
 

@@ -1,12 +1,14 @@
 """The gateway's ASGI application: routes, middleware, and the engine's lifetime.
 
-    CompressionMiddleware            brotli/gzip by Accept-Encoding, above a size
-    └── Starlette router
-        ├── {graphql_path}           GraphQL over HTTP (+ GraphiQL for browsers)
-        ├── {graphql_path} (ws)      graphql-transport-ws: subscriptions and operations
-        ├── /graphiql-assets/...     GraphiQL's vendored files
-        ├── /health                  liveness
-        └── /ready                   readiness
+    HeaderLimitMiddleware            431 for oversized request headers
+    └── CORSMiddleware               server.cors (only when origins are configured)
+        └── CompressionMiddleware    brotli/gzip by Accept-Encoding, above a size
+            └── Starlette router
+                ├── {graphql_path}          GraphQL over HTTP (+ GraphiQL for browsers)
+                ├── {graphql_path} (ws)     graphql-transport-ws
+                ├── /graphiql-assets/...    GraphiQL's vendored files
+                ├── /health                 liveness
+                └── /ready                  readiness
 
 The engine is created in the lifespan (each worker process has its own) unless one is
 passed in, in which case the caller owns it and closes it.
@@ -22,6 +24,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from gateway.config import ENV_CONFIG_FILE, GatewayConfig, load_config
@@ -30,6 +33,7 @@ from gateway.http.compression import CompressionMiddleware
 from gateway.http.decoding import DecodeLimits
 from gateway.http.graphiql import ASSETS_PATH, GraphiQLPage, assets_app
 from gateway.http.graphql_over_http import GraphQLEndpoint
+from gateway.http.header_limits import HeaderLimitMiddleware
 from gateway.http.health import Readiness, health
 from gateway.http.supergraph_watch import SupergraphWatcher
 from gateway.http.websocket import GraphQLWebSocketEndpoint
@@ -79,7 +83,19 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
         routes.append(WebSocketRoute(server.graphql_path, websocket))
     if config.graphiql_enabled:
         routes.append(Mount(ASSETS_PATH, app=assets_app()))
-    middleware = []
+    middleware = [Middleware(HeaderLimitMiddleware, max_header_bytes=server.max_header_bytes)]
+    cors = server.cors
+    if cors.allow_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=cors.allow_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=cors.allow_headers,
+                allow_credentials=cors.allow_credentials,
+                max_age=cors.max_age_seconds,
+            )
+        )
     if server.compression.enabled:
         middleware.append(
             Middleware(

@@ -32,6 +32,27 @@ class CompressionConfig(_Section):
     brotli_quality: int = Field(default=4, ge=0, le=11)
 
 
+class CorsConfig(_Section):
+    #: Origins (``https://app.example``) whose pages may call the gateway from a browser;
+    #: ``["*"]`` allows any origin (without credentials). Unset/empty: no CORS headers, so
+    #: browsers let no other origin read responses or send preflighted requests.
+    allow_origins: list[str] = Field(default_factory=list)
+    #: Let allowed origins send cookies/``Authorization`` with credentials mode.
+    allow_credentials: bool = False
+    #: Request headers a browser may send cross-origin (beyond the CORS-safelisted ones).
+    allow_headers: list[str] = Field(
+        default_factory=lambda: [
+            "authorization",
+            "content-type",
+            "apollo-require-preflight",
+            "x-apollo-operation-name",
+            "graphql-require-preflight",
+        ]
+    )
+    #: Seconds a browser may cache a preflight answer.
+    max_age_seconds: int = Field(default=600, ge=0)
+
+
 class ServerConfig(_Section):
     #: Interface to listen on. ``0.0.0.0`` listens on every interface.
     host: str = "127.0.0.1"
@@ -43,6 +64,9 @@ class ServerConfig(_Section):
     graphql_path: str = Field(default="/graphql", pattern=r"^/")
     #: Seconds to let in-flight requests finish after SIGTERM/SIGINT before closing them.
     graceful_shutdown_seconds: float = Field(default=30.0, gt=0)
+    #: Largest total size of a request's headers, in bytes; larger is a 431 (a websocket
+    #: upgrade is refused).
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024)
     #: Largest request body, in bytes; larger ones get a 413 without being read whole.
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1)
     #: Seconds a client may take to send its request body; slower is a 408 (a client that
@@ -62,3 +86,5 @@ class ServerConfig(_Section):
     batching: BatchingConfig = Field(default_factory=BatchingConfig)
     #: Response compression.
     compression: CompressionConfig = Field(default_factory=CompressionConfig)
+    #: Cross-origin requests from browsers (CORS).
+    cors: CorsConfig = Field(default_factory=CorsConfig)

@@ -3,6 +3,8 @@
 One request, top to bottom:
 
 1. method — GET (queries only: the pipeline refuses a mutation with 405) or POST;
+   CSRF prevention (``gateway.http.csrf``): a GET without a preflight header or a
+   non-simple content type is refused (a POST with a simple content type is a 415);
 2. negotiate the response media type from ``Accept`` (a browser's GET gets GraphiQL);
 3. decode — the query string, or a size-limited JSON body (an array is a batch);
 4. execute through the pipeline (``Gateway.execute``), each batch item on its own;
@@ -23,6 +25,7 @@ from starlette.types import Receive, Scope, Send
 
 from gateway.errors import GatewayError, RequestError
 from gateway.http.batching import BatchRunner
+from gateway.http.csrf import check_csrf
 from gateway.http.decoding import DecodeLimits, decode_post_body, decode_query_string
 from gateway.http.errors import (
     HTTPMethodNotAllowed,
@@ -99,15 +102,23 @@ class GraphQLEndpoint:
                     f"{GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}"
                 )
             decoded = await self._decode(request)
+            if request.method == "GET":
+                # A POST a browser may send without a preflight has a simple content type:
+                # ``_decode`` refused those (415). Nothing has run yet.
+                check_csrf(request.headers)
         except RequestError as exc:
             media = media_type or APPLICATION_JSON
             return self._respond(error_body(exc), exc.status, media, exc.headers)
 
-        context = RequestContext(method=request.method, headers=_headers(request))
+        client = request.client
+        context = RequestContext(
+            method=request.method,
+            headers=_headers(request),
+            client_ip=client.host if client is not None else None,
+        )
         if isinstance(decoded, list):
-            bodies = await self.batch_runner.run(
-                self.gateway(), decoded, lambda: _copy_context(context)
-            )
+            # Each item gets its own context (``copy``): steps must not see another's facts.
+            bodies = await self.batch_runner.run(self.gateway(), decoded, context.copy)
             return self._respond(bodies, 200, media_type)
         outcome = await self.batch_runner.execute_one(self.gateway(), decoded, context)
         return self._respond(
@@ -175,8 +186,3 @@ def _headers(request: Request) -> dict[str, str]:
     for name, value in request.headers.items():
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
-
-
-def _copy_context(context: RequestContext) -> RequestContext:
-    # Each batch item gets its own ``state``: steps must not see another item's facts.
-    return RequestContext(method=context.method, headers=dict(context.headers))

@@ -3,7 +3,10 @@
 The same URL as GraphQL over HTTP; a websocket upgrade is routed here. The client must
 offer the ``graphql-transport-ws`` subprotocol: any other (e.g. the legacy
 ``graphql-ws`` of subscriptions-transport-ws) is accepted only to be closed with
-``4406: Subprotocol not acceptable``, so the client learns why. The protocol itself is
+``4406: Subprotocol not acceptable``, so the client learns why. The upgrade is accepted
+with the client's own first subprotocol: a client that offered subprotocols fails a
+handshake that selects none (the connection drops with 1006 before the close reaches
+it). The protocol itself is
 ``gateway.subscriptions.protocol``; this module only adapts Starlette's websocket to it.
 """
 
@@ -71,20 +74,25 @@ class GraphQLWebSocketEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive, send)
-        if SUBPROTOCOL not in scope.get("subprotocols", ()):
-            await websocket.accept()
+        offered = scope.get("subprotocols") or []
+        if SUBPROTOCOL not in offered:
+            await websocket.accept(subprotocol=offered[0] if offered else None)
             await websocket.close(
                 CloseCode.SUBPROTOCOL_NOT_ACCEPTABLE, "Subprotocol not acceptable"
             )
             return
         await websocket.accept(subprotocol=SUBPROTOCOL)
         gateway = self.gateway()
+        runner = OperationRunner(gateway)
+        client = websocket.client
+        client_ip = client.host if client is not None else None
         connection = Connection(
             _StarletteSocket(websocket),
-            OperationRunner(gateway),
+            runner,
             _headers(websocket),
             gateway.config.subscriptions,
             max_json_depth=self.max_json_depth,
+            opener=lambda headers: runner.open(headers, client_ip),
         )
         await gateway.websockets.serve(connection)
 

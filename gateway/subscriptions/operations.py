@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from gateway.request import GraphQLParams, RequestContext
+from gateway.request import GraphQLParams, Outcome, RequestContext
 from gateway.subscriptions.execution import run_subscription
 from gateway.types import Headers, JSONObject
 
@@ -35,15 +35,25 @@ class OperationRunner:
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
 
-    async def __call__(
-        self, params: GraphQLParams, headers: Headers, channel: OperationChannel
-    ) -> None:
-        """Run ``params`` to the end; a ``GatewayError`` when it fails."""
+    async def open(self, headers: Headers, client_ip: str | None = None) -> RequestContext:
+        """Authenticate a connection at ``connection_init`` (the gateway's steps); its
+        context, which each operation copies. A ``GatewayError`` refuses it."""
         # Websocket operations may be mutations: the pipeline treats them like POSTs.
-        context = RequestContext(method="POST", headers=dict(headers))
+        context = RequestContext(
+            method="POST", headers=dict(headers), transport="websocket", client_ip=client_ip
+        )
+        return await self.gateway.open_connection(context)
+
+    async def __call__(
+        self, params: GraphQLParams, context: RequestContext, channel: OperationChannel
+    ) -> None:
+        """Run ``params`` to the end (``context``: this operation's copy of the
+        connection's); a ``GatewayError`` when it fails."""
         prepared = await self.gateway.prepare(params, context, subscriptions=True)
         if prepared.kind != "subscription":
-            await channel.next(await self.gateway.respond(prepared, context))
+            body = await self.gateway.respond(prepared, context)
+            outcome = await self.gateway.finish(Outcome(body), context)
+            await channel.next(outcome.body)
             return
         channel.begin_stream()
         await run_subscription(self.gateway, prepared, channel.next)

@@ -5,7 +5,14 @@
       │ no init in time: 4408    │   └── next* then complete ───┘ (or error; or the
       │ second init: 4429        │       client's complete stops it, nothing is sent)
       │ subscribe first: 4401    │ duplicate running id: 4409
+      │ refused at init: 4403    │ the identity's token expires: 4403
+      │ (4429 rate limit, 4500 the gateway cannot authenticate now)
       └── invalid message: 4400 (any state)          ping -> pong (any state)
+
+At ``connection_init`` the connection is authenticated once (``Opener``: the gateway's
+``connection_opened`` steps): a refused token closes it with ``4403: Forbidden`` (a rate
+limit with ``4429``), and when the verified token expires the connection is closed with
+``4403: Forbidden``, ending every subscription on it.
 
 Written against ``Socket`` (three methods) so it runs over any websocket implementation;
 operations run through an ``OperationRunner``-like callable, each in its own task, so a
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
@@ -25,7 +33,7 @@ import orjson
 
 from gateway.errors import GatewayError
 from gateway.http.decoding import DecodeLimits, loads, params_from_mapping
-from gateway.request import GraphQLParams
+from gateway.request import GraphQLParams, RequestContext
 from gateway.subscriptions.config import SubscriptionsConfig
 from gateway.subscriptions.errors import TooManySubscriptions, graphql_errors
 from gateway.subscriptions.headers import connection_headers
@@ -60,7 +68,20 @@ class Socket(Protocol):
         """Close the socket (once; later calls do nothing)."""
 
 
-Runner = Callable[[GraphQLParams, Headers, OperationChannel], Awaitable[None]]
+#: Runs one operation with its own copy of the connection's context.
+Runner = Callable[[GraphQLParams, RequestContext, OperationChannel], Awaitable[None]]
+#: Authenticates a connection from its headers: its context, or a ``GatewayError``.
+Opener = Callable[[Headers], Awaitable[RequestContext]]
+
+#: graphql-ws's close code for a refused connection (the token is bad, or has expired).
+FORBIDDEN = 4403
+#: A refused connection over its rate limit.
+TOO_MANY_REQUESTS = 4429
+
+
+async def anonymous_opener(headers: Headers) -> RequestContext:
+    """An ``Opener`` that authenticates nothing (a connection outside a gateway)."""
+    return RequestContext(method="POST", headers=headers, transport="websocket")
 
 
 class _Close(Exception):
@@ -78,9 +99,15 @@ class Connection:
         handshake_headers: Headers,
         config: SubscriptionsConfig,
         max_json_depth: int = 128,
+        opener: Opener = anonymous_opener,
     ) -> None:
         self.socket = socket
         self.runner = runner
+        self.opener = opener
+        #: The authenticated connection's context, once ``connection_init`` is accepted.
+        self.context: RequestContext | None = None
+        self._expiry: asyncio.TimerHandle | None = None
+        self._expiring: asyncio.Task[None] | None = None
         self.config = config
         self._handshake_headers = handshake_headers
         self._limits = DecodeLimits(max_json_depth=max_json_depth)
@@ -116,6 +143,8 @@ class Connection:
                     await self.socket.close(close.code, close.reason)
                     return
         finally:
+            if self._expiry is not None:
+                self._expiry.cancel()
             await self.stop_operations()
 
     async def shutdown(self) -> None:
@@ -152,6 +181,7 @@ class Connection:
                     )
                 self._init_received = True
                 self.headers = connection_headers(self._handshake_headers, message.payload)
+                await self._open()
                 await self.socket.send(encode({"type": "connection_ack"}))
                 self._acknowledged = True
             case Ping():
@@ -170,6 +200,31 @@ class Connection:
                     # The client has stopped listening: nothing more is sent for this id.
                     task.cancel()
 
+    async def _open(self) -> None:
+        try:
+            self.context = await self.opener(self.headers)
+        except GatewayError as error:
+            if error.status == 429:
+                raise _Close(TOO_MANY_REQUESTS, "Too many requests") from None
+            if error.status in (401, 403):
+                raise _Close(FORBIDDEN, "Forbidden") from None
+            # The gateway cannot decide now (the identity provider is unreachable, say).
+            raise _Close(CloseCode.INTERNAL_ERROR, error.message[:120]) from None
+        identity = self.context.identity
+        if identity is not None and identity.expires_at is not None:
+            loop = asyncio.get_running_loop()
+            delay = max(0.0, identity.expires_at - time.time())
+            self._expiry = loop.call_at(loop.time() + delay, self._expired)
+
+    def _expired(self) -> None:
+        # The credential this connection was opened with is no longer valid: nothing more
+        # may be sent under it.
+        self._expiring = asyncio.create_task(self._close_expired())
+
+    async def _close_expired(self) -> None:
+        await self.stop_operations()
+        await self.socket.close(FORBIDDEN, "Forbidden")
+
     def _subscribe(self, message: Subscribe) -> None:
         if not self._acknowledged:
             raise _Close(CloseCode.UNAUTHORIZED, "Unauthorized")
@@ -187,7 +242,8 @@ class Connection:
     async def _operation(self, op_id: str, params: GraphQLParams) -> None:
         channel = _Channel(self, op_id)
         try:
-            await self.runner(params, self.headers, channel)
+            context = self.context or await anonymous_opener(self.headers)
+            await self.runner(params, context.copy(), channel)
         except GatewayError as error:
             await self._send_if_current(
                 op_id, {"id": op_id, "type": "error", "payload": graphql_errors(error)}

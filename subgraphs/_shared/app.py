@@ -24,6 +24,7 @@ from strawberry.asgi import GraphQL
 from subgraphs._shared.broker import Broker
 from subgraphs._shared.context import SubgraphContext
 from subgraphs._shared.db import Database
+from subgraphs._shared.identity import IdentityVerifier
 
 HOST = "127.0.0.1"
 
@@ -44,7 +45,11 @@ class SubgraphGraphQL(GraphQL):
         self.make_loaders = make_loaders
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Any:
-        return SubgraphContext(request, response, self.database, self.broker, self.make_loaders)
+        # The app's verifier (``app.state.identity_verifier``): replaceable, e.g. by tests.
+        verifier = request.app.state.identity_verifier
+        return SubgraphContext(
+            request, response, self.database, self.broker, self.make_loaders, verifier
+        )
 
 
 def create_subgraph_app(
@@ -58,8 +63,10 @@ def create_subgraph_app(
 ) -> Starlette:
     """The subgraph's Starlette app; tables are created at startup, pools closed at exit.
 
-    ``app.state.database`` and ``app.state.broker`` expose the storage and the broker to
-    tests and tooling (e.g. counting SQL statements on ``database.engine``).
+    ``app.state.identity_verifier`` checks the gateway's signature on identity headers
+    (its secret from ``IDENTITY_SECRET``). ``app.state.database`` and ``app.state.broker``
+    expose the storage and the broker to tests and tooling (e.g. counting SQL statements
+    on ``database.engine``).
     """
     graphql = SubgraphGraphQL(schema, database, broker, make_loaders)
 
@@ -87,6 +94,7 @@ def create_subgraph_app(
     app.state.database = database
     app.state.broker = broker
     app.state.schema = schema
+    app.state.identity_verifier = IdentityVerifier.from_environment()
     return app
 
 

@@ -10,7 +10,7 @@ from strawberry.extensions import SchemaExtension
 
 from subgraphs._shared.broker import Broker
 from subgraphs._shared.db import Database
-from subgraphs._shared.identity import Identity, identity_from
+from subgraphs._shared.identity import Identity, IdentityVerifier
 
 L = TypeVar("L")
 
@@ -31,8 +31,10 @@ class SubgraphContext(Generic[L]):
         database: Database,
         broker: Broker,
         make_loaders: Callable[[Database], L],
+        verifier: IdentityVerifier | None = None,
     ) -> None:
         self.request = request
+        self.verifier = verifier if verifier is not None else IdentityVerifier(None)
         self.response = response
         self.database = database
         self.broker = broker
@@ -42,11 +44,13 @@ class SubgraphContext(Generic[L]):
 
     @property
     def identity(self) -> Identity:
+        """The caller, verified (``IdentityVerifier``): UNAUTHENTICATED when an identity
+        is claimed without the gateway's signature."""
         if self.connection_params:
-            from_payload = identity_from(self.connection_params)
+            from_payload = self.verifier.identity(self.connection_params)
             if from_payload.user_id is not None:
                 return from_payload
-        return identity_from(self.request.headers)
+        return self.verifier.identity(self.request.headers)
 
     @property
     def loaders(self) -> L:

@@ -23,7 +23,7 @@ from typing import Any
 from tests.http.hello_subgraph import hello_app, supergraph_for
 from tests.http.support import gateway_server
 from tests.servers import ThreadedServer
-from tests.subscriptions.helpers import Platform, fresh_learner, lessons_of
+from tests.subscriptions.helpers import Platform, as_user, fresh_learner, lessons_of
 
 HERE = Path(__file__).parent
 ARTIFACTS = HERE.parent.parent / "test-artifacts"
@@ -109,7 +109,8 @@ async def test_graphiql_runs_a_subscription_in_chromium(platform: Platform) -> N
     user = fresh_learner(platform.subgraphs)
     course = platform.subgraphs.data.courses[0]
     lesson = lessons_of(platform.subgraphs, course["id"])[0]
-    headers = {"x-user-id": user, "x-user-roles": "LEARNER"}
+    # What a developer pastes in the header editor: a token (`python -m gateway token`).
+    headers = {"Authorization": as_user(user)["authorization"]}
     subscription = SUBSCRIPTION.format(course=course["id"])
 
     browser = await asyncio.create_subprocess_exec(

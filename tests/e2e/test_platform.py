@@ -13,29 +13,29 @@ from typing import Any
 import pytest
 
 from gateway.config import GatewayConfig, SubgraphConfig
-from gateway.engine_config import EngineConfig
 from gateway.pipeline import Gateway
 from gateway.request import GraphQLParams, RequestContext
 from subgraphs.seed import Dataset
+from tests.auth.kit import as_bearer, auth_config, identity_provider
 from tests.subgraphs.helpers import RunningSubgraphs, running_subgraphs
 
 SUPERGRAPH = Path(__file__).parents[2] / "schema" / "supergraph.graphql"
 
 
 @pytest.fixture
-async def platform() -> AsyncIterator[tuple[Gateway, Dataset]]:
+async def platform(tmp_path: Path) -> AsyncIterator[tuple[Gateway, Dataset]]:
     async with running_subgraphs() as subgraphs:
-        gateway = await _gateway(subgraphs)
+        gateway = await _gateway(subgraphs, identity_provider().write_jwks(tmp_path / "jwks.json"))
         try:
             yield gateway, subgraphs.data
         finally:
             await gateway.close()
 
 
-async def _gateway(subgraphs: RunningSubgraphs) -> Gateway:
+async def _gateway(subgraphs: RunningSubgraphs, jwks_file: str) -> Gateway:
     config = GatewayConfig(
         subgraphs={name: SubgraphConfig(url=url) for name, url in subgraphs.urls.items()},
-        engine=EngineConfig(forward_headers=["x-user-id", "x-user-roles"]),
+        auth=auth_config(jwks_file=jwks_file),
     )
     return await Gateway.create(config, SUPERGRAPH.read_text())
 
@@ -45,7 +45,7 @@ async def run(
 ) -> dict[str, Any]:
     headers = {}
     if user is not None:
-        headers = {"x-user-id": user["id"], "x-user-roles": user["role"]}
+        headers = as_bearer(user["id"], (user["role"],))
     outcome = await gateway.execute(
         GraphQLParams(query=query, variables=variables or None), RequestContext(headers=headers)
     )

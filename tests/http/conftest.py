@@ -33,5 +33,7 @@ def gateway_url(hello_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 @pytest.fixture
 async def client(gateway_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=30) as http:
+    # An API client, not a browser form: it passes CSRF prevention (tests/http/test_csrf.py).
+    headers = {"apollo-require-preflight": "true"}
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30, headers=headers) as http:
         yield http

@@ -14,9 +14,10 @@ from typing import Any
 import httpx
 
 from gateway.persisted import build_manifest, operation_id
+from tests.auth.kit import as_bearer
 from tests.persisted.platform import running_platform
 
-USER = {"x-user-id": "usr_0008", "x-user-roles": "LEARNER"}
+USER = as_bearer("usr_0008")
 #: GraphQL over HTTP: request errors are 4xx with this media type (200 with application/json).
 HEADERS = {**USER, "accept": "application/graphql-response+json"}
 
@@ -114,7 +115,10 @@ async def test_persisted_operations_are_held_to_the_limits(tmp_path: Path) -> No
     async with running_platform(persisted) as platform, httpx.AsyncClient() as client:
         extensions = {"persistedQuery": {"version": 1, "sha256Hash": operation_id(deep)}}
         response = await client.get(
-            platform.url, params={"extensions": json.dumps(extensions)}, headers=HEADERS
+            platform.url,
+            params={"extensions": json.dumps(extensions)},
+            # A GET runs only with a preflight header (CSRF prevention), as apps send it.
+            headers={**HEADERS, "apollo-require-preflight": "true"},
         )
         assert response.status_code == 400
         assert code(response.json()) == ("MAX_DEPTH_LIMIT", 32, 40)

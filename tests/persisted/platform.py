@@ -13,14 +13,13 @@ from typing import Any
 from gateway.config import GatewayConfig
 from gateway.http.app import create_app
 from subgraphs.seed.dataset import Dataset
+from tests.auth.kit import gateway_auth
 from tests.servers import running_app
 from tests.subgraphs.helpers import running_subgraphs
 
 ROOT = Path(__file__).resolve().parents[2]
 SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
 MANIFEST = ROOT / "persisted_queries" / "manifest.json"
-#: How the gateway learns who calls until authentication is wired: forwarded as is.
-IDENTITY_HEADERS = ["x-user-id", "x-user-roles"]
 
 
 class Platform:
@@ -45,7 +44,7 @@ def platform_config(
             "mode": "dev",
             "supergraph": {"path": str(SUPERGRAPH), "watch": False},
             "subgraphs": {name: {"url": url} for name, url in subgraph_urls.items()},
-            "engine": {"forward_headers": IDENTITY_HEADERS},
+            "auth": gateway_auth(),
             "persisted": persisted,
             "limits": limits,
             "redis_url": redis_url,

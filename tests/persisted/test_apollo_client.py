@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from gateway.persisted import Manifest
+from tests.auth.kit import as_bearer
 from tests.persisted.platform import MANIFEST, Platform, learner, running_platform
 
 HERE = Path(__file__).parent / "apollo_client"
@@ -31,7 +32,7 @@ async def run_client(platform: Platform, steps: list[dict[str, Any]], user: str)
     assert node is not None, "Node.js is required"
     assert (HERE / "node_modules" / "@apollo" / "client").is_dir(), "run `make test-deps`"
     scenario = HERE / f"scenario-{id(steps)}.json"
-    headers = {"x-user-id": user, "x-user-roles": "LEARNER"}
+    headers = as_bearer(user)
     scenario.write_text(json.dumps({"url": platform.url, "headers": headers, "steps": steps}))
     try:
         process = await asyncio.create_subprocess_exec(

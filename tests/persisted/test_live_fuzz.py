@@ -21,12 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gateway.persisted import Manifest, operation_id
+from tests.auth.kit import as_bearer
 from tests.persisted.platform import MANIFEST, Platform, ThreadedPlatform
 
 BODIES = sorted(op.body for op in Manifest.parse(MANIFEST.read_bytes()).operations.values())
 #: The most any answer may take (generous: the machine is shared; none should come close).
 BOUND_SECONDS = 10.0
-USER = {"x-user-id": "usr_0008", "x-user-roles": "LEARNER"}
+USER = as_bearer("usr_0008")
 
 
 @pytest.fixture(scope="module")

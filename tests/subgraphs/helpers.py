@@ -29,7 +29,9 @@ import uvicorn
 from starlette.applications import Starlette
 
 from subgraphs import courses, progress, users
+from subgraphs._shared.identity import sign_identity
 from subgraphs.seed import Dataset, load, small
+from tests.auth.kit import TEST_SECRET
 from tests.servers import bound_socket
 
 NAMES = ("users", "courses", "progress")
@@ -154,8 +156,8 @@ async def serving(apps: Mapping[str, Any]) -> AsyncIterator[dict[str, str]]:
 
 
 def as_user(user_id: str, *roles: str) -> dict[str, str]:
-    """The identity headers the gateway forwards for ``user_id`` with ``roles``."""
-    return {"x-user-id": user_id, "x-user-roles": ",".join(roles or ("LEARNER",))}
+    """The signed identity headers the gateway forwards for ``user_id`` with ``roles``."""
+    return sign_identity(TEST_SECRET.encode(), user_id, roles or ("LEARNER",))
 
 
 async def gql(

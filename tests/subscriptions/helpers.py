@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import tempfile
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +17,12 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from gateway.config import GatewayConfig, SubgraphConfig
-from gateway.engine_config import EngineConfig
 from gateway.http.app import create_app
 from gateway.pipeline import Gateway
 from subgraphs.progress.state import channel_for
+from tests.auth.kit import TEST_SECRET, as_bearer, auth_config, identity_provider
 from tests.servers import running_app
-from tests.subgraphs.helpers import RunningSubgraphs, as_user
+from tests.subgraphs.helpers import RunningSubgraphs
 
 SUPERGRAPH = Path(__file__).parents[2] / "schema" / "supergraph.graphql"
 PROTOCOL = Subprotocol("graphql-transport-ws")
@@ -31,6 +32,12 @@ PROGRESS = """subscription P($course: ID) { progressUpdated(courseId: $course) {
     progress { completedLessons } } }"""
 COMPLETE = """mutation C($input: CompleteLessonInput!) {
     completeLesson(input: $input) { clientMutationId } }"""
+
+
+def as_user(user_id: str, *roles: str) -> dict[str, str]:
+    """What a client sends to the gateway as ``user_id``: a bearer token (as a header,
+    or as a ``connection_init`` payload key)."""
+    return as_bearer(user_id, roles or ("LEARNER",))
 
 
 @dataclass
@@ -97,17 +104,28 @@ async def gateway_platform(
     """The gateway app on uvicorn at 127.0.0.1:0; ``sections`` are config sections,
     ``subgraph_overrides`` extra per-subgraph settings (beside the running URLs)."""
     overrides = subgraph_overrides or {}
-    config = GatewayConfig.model_validate(
-        {
-            "subgraphs": {
-                name: SubgraphConfig(url=url, **overrides.get(name, {})).model_dump()
-                for name, url in subgraphs.urls.items()
-            },
-            "engine": EngineConfig(forward_headers=["x-user-id", "x-user-roles"]).model_dump(),
-            "supergraph": {"watch": False},
-            **sections,
-        }
-    )
+    with tempfile.TemporaryDirectory() as keys:
+        jwks_file = identity_provider().write_jwks(Path(keys) / "jwks.json")
+        config = GatewayConfig.model_validate(
+            {
+                "subgraphs": {
+                    name: SubgraphConfig(url=url, **overrides.get(name, {})).model_dump()
+                    for name, url in subgraphs.urls.items()
+                },
+                "supergraph": {"watch": False},
+                "auth": auth_config(jwks_file=jwks_file).model_dump(mode="json")
+                | {"signing_secret": TEST_SECRET},
+                **sections,
+            }
+        )
+        async with _serving(config, subgraphs, http) as platform:
+            yield platform
+
+
+@contextlib.asynccontextmanager
+async def _serving(
+    config: GatewayConfig, subgraphs: RunningSubgraphs, http: httpx.AsyncClient
+) -> AsyncIterator[Platform]:
     gateway = await Gateway.create(config, SUPERGRAPH.read_text())
     try:
         async with running_app(create_app(config, gateway)) as base:

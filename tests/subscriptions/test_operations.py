@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from tests.servers import bound_socket
-from tests.subgraphs.helpers import as_user
 from tests.subscriptions.conftest import PlatformFactory
 from tests.subscriptions.helpers import (
     PROGRESS,
     Platform,
+    as_user,
     fresh_learner,
     lessons_of,
     websocket,

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.subgraphs.helpers import as_user
-from tests.subscriptions.helpers import PROGRESS, Platform, fresh_learner, lessons_of, websocket
+from tests.subscriptions.helpers import (
+    PROGRESS,
+    Platform,
+    as_user,
+    fresh_learner,
+    lessons_of,
+    websocket,
+)
 
 
 async def test_event_from_a_mutation_through_the_gateway_with_entity_fields(

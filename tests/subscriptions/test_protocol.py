@@ -9,9 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 from websockets.typing import Subprotocol
 
-from tests.subgraphs.helpers import as_user
 from tests.subscriptions.conftest import PlatformFactory
-from tests.subscriptions.helpers import PROGRESS, Platform, fresh_learner, websocket
+from tests.subscriptions.helpers import PROGRESS, Platform, as_user, fresh_learner, websocket
 
 QUERY = '{ course(id: "crs_0001") { id title } }'
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.subgraphs.helpers import RunningSubgraphs, as_user
+from tests.subgraphs.helpers import RunningSubgraphs
 from tests.subscriptions.conftest import PlatformFactory
-from tests.subscriptions.helpers import PROGRESS, fresh_learner, websocket
+from tests.subscriptions.helpers import PROGRESS, as_user, fresh_learner, websocket
 
 
 async def test_engine_close_completes_subscriptions_then_closes_1001(

@@ -1,0 +1,29 @@
+"""The gateway's own steps, built from its configuration, in their order:
+
+1. ``AuthenticationStep`` — always: it also removes forged identity headers;
+2. ``RateLimitStep`` — when a budget is set (it keys on the identity from 1);
+3. ``ProductionStep`` — in ``mode: production``.
+
+An embedding application's steps run after these (``Gateway.create(config, steps=...)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gateway.auth.step import AuthenticationStep
+from gateway.config import GatewayConfig
+from gateway.ratelimit.step import RateLimitStep
+from gateway.steps.base import Step
+from gateway.steps.production import ProductionStep
+
+
+def builtin_steps(config: GatewayConfig, extra: Sequence[Step] = ()) -> list[Step]:
+    steps: list[Step] = [AuthenticationStep(config.auth)]
+    budgets = (config.rate_limits.operations, config.rate_limits.connections)
+    if any(budget.per_second is not None for budget in budgets):
+        steps.append(RateLimitStep(config.rate_limits, config.redis_url))
+    if config.mode == "production":
+        steps.append(ProductionStep())
+    steps.extend(extra)
+    return steps
