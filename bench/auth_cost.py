@@ -29,6 +29,7 @@ from pathlib import Path
 
 import httpx
 import yaml
+from pydantic import SecretStr
 
 from gateway.auth.config import AuthConfig
 from gateway.auth.jwks import CachedJwks, load_from_file
@@ -49,7 +50,10 @@ async def main(n: int) -> None:
         path = Path(directory) / "jwks.json"
         path.write_text(json.dumps(provider.jwks()))
         config = AuthConfig(
-            jwks_file=str(path), issuer=ISSUER, audience=AUDIENCE, signing_secret=TEST_SECRET
+            jwks_file=str(path),
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            signing_secret=SecretStr(TEST_SECRET),
         )
 
         def verifier(cache_size: int) -> TokenVerifier:

@@ -129,5 +129,5 @@ async def test_the_gateway_forwards_a_signed_identity_from_the_token(platform: P
     user = fresh_learner(platform.subgraphs)
     token = identity_provider().token(user, roles=["LEARNER"], scope="a b")
     headers = {"authorization": f"Bearer {token}"}
-    body = await platform.post("{ me { id role } }", **headers)
+    body = await platform.post("{ me { id role } }", None, **headers)
     assert body == {"data": {"me": {"id": user, "role": "LEARNER"}}}

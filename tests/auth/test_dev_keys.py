@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+from pydantic import SecretStr
 
 from gateway.auth.config import AuthConfig
 from gateway.auth.dev import DevKeys, dev_environment
@@ -64,7 +65,7 @@ async def test_a_dev_token_verifies_against_the_served_dev_jwks(tmp_path: Path) 
             jwks_url=url,
             issuer=env["GATEWAY_AUTH__ISSUER"],
             audience=env["GATEWAY_AUTH__AUDIENCE"],
-            signing_secret=env["GATEWAY_AUTH__SIGNING_SECRET"],
+            signing_secret=SecretStr(env["GATEWAY_AUTH__SIGNING_SECRET"]),
         )
         jwks = CachedJwks(load_from_url(url, 5), refresh_seconds=600, min_interval=30)
         identity = await TokenVerifier(config, jwks).verify(minted)
