@@ -59,6 +59,10 @@ class DocumentCache:
         # One validation pass: the spec's rules, then the operation limits (their order
         # kept: limit_rules ends with the rule that stops the pass on a hard limit).
         self.rules: list[type[ASTValidationRule]] = [*specified_rules, *limit_rules(limits)]
+        # An enforced directive limit also caps the document's text before parsing (a
+        # warn-only one must never refuse, so it is left to the validation pass).
+        directives = limits.directives
+        self._max_directives = None if directives.warn_only else directives.max
         self._cache: LRUCache[str, ValidDocument | GatewayError] = LRUCache(maxsize=size)
 
     def get(self, text: str) -> ValidDocument:
@@ -79,6 +83,9 @@ class DocumentCache:
                 limits.parser_max_tokens,
                 limits.parser_max_nesting,
                 max_length=limits.parser_max_length,
+                max_directives=self._max_directives,
+                max_operations=limits.parser_max_operations,
+                max_fragments=limits.parser_max_fragments,
             )
         except GatewayError as error:
             return error
