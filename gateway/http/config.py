@@ -12,9 +12,13 @@ class _Section(BaseModel):
 
 
 class BatchingConfig(_Section):
-    #: Accept a JSON array of operations in one POST. Off: an array body is a 400.
-    enabled: bool = True
-    #: Most operations in one batch; a larger batch is refused whole with a 400.
+    #: Accept a JSON array of operations in one POST (``true`` is the one setting that
+    #: turns batching on, bounded by ``max_size``). Off (default, as in Apollo Router): an
+    #: array body is a 400 ``BATCHING_DISABLED`` — one POST cannot multiply the work of
+    #: every other limit unless the deployment asks for it.
+    enabled: bool = False
+    #: Most operations in one batch when batching is on; a larger batch is refused whole
+    #: with a 400.
     max_size: int = Field(default=32, ge=1)
     #: Run the operations of a batch concurrently. Off (default): one after another, in
     #: order, so a mutation is seen by the operations after it.
