@@ -2,13 +2,21 @@
 
 Both results are cached by the document text (the API schema is fixed for a supergraph
 state, and the cache lives in that state), so a repeated operation costs one dict lookup.
+The cache is bounded in bytes as well as entries (``gateway.caches``): an entry weighs its
+text plus an estimate of its AST, and a text longer than ``MAX_CACHED_DOCUMENT_CHARS`` is
+never stored — a stream of distinct multi-megabyte documents, refused or not, leaves
+nothing behind.
+
+A refusal is cached as the error, and every hit raises a *copy* of it: raising the cached
+exception itself would chain each request's traceback onto it, keeping every frame (and
+the request data they hold) of every request that sent that document alive.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
-from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
@@ -20,14 +28,15 @@ from graphql import (
 )
 from graphql.validation import ASTValidationRule, specified_rules
 
+from gateway.caches import DOCUMENT_CACHE_BYTES, MAX_CACHED_DOCUMENT_CHARS, BoundedCache
 from gateway.errors import ErrorList, GatewayError, ParseError, ValidationFailed
 from gateway.limits import (
     LimitsConfig,
     OperationLimitExceeded,
     limit_rules,
-    parse_with_limits,
     split_warnings,
 )
+from gateway.limits.parser import parse_counting_tokens
 from gateway.planning.operation import conditional_variables
 
 
@@ -44,6 +53,35 @@ class ValidDocument:
     conditionals: dict[str | None, tuple[str, ...]]
     #: Warn-only limits the document exceeds (logged and exposed, not refused).
     warnings: list[GraphQLError]
+    #: Lexical tokens of the text (what the AST weighs is about proportional to it).
+    tokens: int = 0
+
+
+#: Estimated bytes one token of a parsed, validated document keeps alive (AST node, its
+#: location and graphql-core's linked token; measured ~350 with tracemalloc), and the fixed
+#: part of an entry. Rounded up: the budget must hold against the worst case.
+BYTES_PER_TOKEN = 512
+ENTRY_BYTES = 4096
+#: Estimated bytes of one cached request error (message, locations, extensions).
+ERROR_BYTES = 512
+
+
+def weigh_entry(text: str, value: ValidDocument | GatewayError) -> int:
+    """What a document-cache entry keeps alive, in bytes (an estimate, rounded up)."""
+    if isinstance(value, ValidDocument):
+        body = BYTES_PER_TOKEN * value.tokens + sys.getsizeof(value.signature)
+    elif isinstance(value, ErrorList):
+        body = ERROR_BYTES * len(value.errors)
+    else:
+        body = ERROR_BYTES
+    return ENTRY_BYTES + sys.getsizeof(text) + body
+
+
+def _fresh(error: GatewayError) -> GatewayError:
+    """A copy of a cached error to raise (same class and attributes, no traceback)."""
+    copy = type(error).__new__(type(error), *error.args)
+    copy.__dict__.update(error.__dict__)
+    return copy
 
 
 def _locations(error: GraphQLError) -> list[dict[str, int]] | None:
@@ -53,7 +91,17 @@ def _locations(error: GraphQLError) -> list[dict[str, int]] | None:
 
 
 class DocumentCache:
-    def __init__(self, schema: GraphQLSchema, limits: LimitsConfig, size: int = 1024) -> None:
+    """Validated documents (or their refusals) by text, for one API schema and limits."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        limits: LimitsConfig,
+        size: int = 1024,
+        *,
+        max_bytes: int = DOCUMENT_CACHE_BYTES,
+        max_document_chars: int = MAX_CACHED_DOCUMENT_CHARS,
+    ) -> None:
         self.schema = schema
         self.limits = limits
         # One validation pass: the spec's rules, then the operation limits (their order
@@ -63,22 +111,31 @@ class DocumentCache:
         # warn-only one must never refuse, so it is left to the validation pass).
         directives = limits.directives
         self._max_directives = None if directives.warn_only else directives.max
-        self._cache: LRUCache[str, ValidDocument | GatewayError] = LRUCache(maxsize=size)
+        self.max_document_chars = max_document_chars
+        self._cache: BoundedCache[str, ValidDocument | GatewayError] = BoundedCache(
+            max_entries=size, max_bytes=max_bytes, weigh=weigh_entry
+        )
 
     def get(self, text: str) -> ValidDocument:
         """The validated document for ``text``; raises the (cached) request error."""
         found = self._cache.get(text)
         if found is None:
             found = self._load(text)
-            self._cache[text] = found
+            if len(text) <= self.max_document_chars:
+                self._cache.put(text, found)
         if isinstance(found, GatewayError):
-            raise found
+            raise _fresh(found)
         return found
+
+    @property
+    def cache(self) -> BoundedCache[str, ValidDocument | GatewayError]:
+        """The underlying cache (its ``weight`` and size, for tests and metrics)."""
+        return self._cache
 
     def _load(self, text: str) -> ValidDocument | GatewayError:
         limits = self.limits
         try:
-            document = parse_with_limits(
+            document, tokens = parse_counting_tokens(
                 text,
                 limits.parser_max_tokens,
                 limits.parser_max_nesting,
@@ -103,7 +160,7 @@ class DocumentCache:
             for op in operations
         }
         return ValidDocument(
-            document, operations, fragments, print_ast(document), conditionals, warnings
+            document, operations, fragments, print_ast(document), conditionals, warnings, tokens
         )
 
 

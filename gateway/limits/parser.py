@@ -38,7 +38,7 @@ from gateway.limits.errors import (
     ParserTokenLimit,
 )
 
-__all__ = ["effective_nesting_limit", "parse_with_limits", "prescan"]
+__all__ = ["effective_nesting_limit", "parse_counting_tokens", "parse_with_limits", "prescan"]
 
 # One alternative per lexical class. The string alternatives use possessive quantifiers
 # (Python 3.11+) and branches that never match the same text, so a long string is matched
@@ -152,7 +152,7 @@ def prescan(
     return tokens, deepest
 
 
-def parse_with_limits(
+def parse_counting_tokens(
     text: str,
     max_tokens: int = 15000,
     max_depth: int = 500,
@@ -161,8 +161,11 @@ def parse_with_limits(
     max_directives: int | None = None,
     max_operations: int | None = None,
     max_fragments: int | None = None,
-) -> DocumentNode:
-    """Parse ``text`` into a document, refusing one over ``max_tokens`` or ``max_depth``.
+) -> tuple[DocumentNode, int]:
+    """``parse_with_limits``, also returning the document's token count (what its AST
+    weighs is about proportional to it: the document cache weighs entries by it).
+
+    Parse ``text`` into a document, refusing one over ``max_tokens`` or ``max_depth``.
 
     ``max_length`` (characters, ``None``: unlimited) refuses a huge document before even
     the pre-scan: graphql-core lexes strings and comments one character at a time, so a
@@ -183,7 +186,7 @@ def parse_with_limits(
             extensions={"limit": max_length, "measured": len(text)},
         )
     nesting_limit = effective_nesting_limit(max_depth)
-    prescan(
+    tokens, _deepest = prescan(
         text,
         max_tokens,
         nesting_limit,
@@ -194,9 +197,33 @@ def parse_with_limits(
     try:
         # The pre-scan's count is the authority; graphql-core's own token limit is a
         # backstop in case its lexer splits a token differently.
-        return parse(text, max_lexical_tokens=max_tokens + max_tokens // 10 + 10)
+        document = parse(text, max_lexical_tokens=max_tokens + max_tokens // 10 + 10)
     except GraphQLSyntaxError as error:
         raise _syntax_error(error) from None
+    return document, tokens
+
+
+def parse_with_limits(
+    text: str,
+    max_tokens: int = 15000,
+    max_depth: int = 500,
+    *,
+    max_length: int | None = None,
+    max_directives: int | None = None,
+    max_operations: int | None = None,
+    max_fragments: int | None = None,
+) -> DocumentNode:
+    """Parse ``text`` under the parser limits (see ``parse_counting_tokens``)."""
+    document, _tokens = parse_counting_tokens(
+        text,
+        max_tokens,
+        max_depth,
+        max_length=max_length,
+        max_directives=max_directives,
+        max_operations=max_operations,
+        max_fragments=max_fragments,
+    )
+    return document
 
 
 def _syntax_error(error: GraphQLSyntaxError) -> ParseError:
