@@ -7,6 +7,15 @@ text plus an estimate of its AST, and a text longer than ``MAX_CACHED_DOCUMENT_C
 never stored — a stream of distinct multi-megabyte documents, refused or not, leaves
 nothing behind.
 
+``load`` (what the pipeline awaits) parses and validates a document longer than
+``OFFLOAD_CHARS`` on the gateway's one document worker thread instead of the event loop:
+graphql-core's parser and validation are pure Python (about 7 µs a token, and the spec's
+``OverlappingFieldsCanBeMerged`` compares same-named fields pairwise), so one document at
+the default limits can take hundreds of milliseconds, and on the loop that would be
+hundreds of milliseconds every other request waits. On the worker the loop keeps running
+(the interpreter hands it the GIL every few milliseconds); one worker, shared by every
+state, also means hostile documents queue behind each other instead of taking more CPU.
+
 A refusal is cached as the error, and every hit raises a *copy* of it: raising the cached
 exception itself would chain each request's traceback onto it, keeping every frame (and
 the request data they hold) of every request that sent that document alive.
@@ -14,7 +23,9 @@ the request data they hold) of every request that sent that document alive.
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from graphql import (
@@ -64,6 +75,21 @@ BYTES_PER_TOKEN = 512
 ENTRY_BYTES = 4096
 #: Estimated bytes of one cached request error (message, locations, extensions).
 ERROR_BYTES = 512
+
+
+#: Documents longer than this (characters) are parsed and validated off the event loop;
+#: shorter ones take well under a millisecond or two, less than the hop to a thread.
+OFFLOAD_CHARS = 2048
+
+_worker: ThreadPoolExecutor | None = None
+
+
+def _document_worker() -> ThreadPoolExecutor:
+    """The one thread that parses and validates long documents (created on first use)."""
+    global _worker
+    if _worker is None:
+        _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gateway-documents")
+    return _worker
 
 
 def weigh_entry(text: str, value: ValidDocument | GatewayError) -> int:
@@ -117,12 +143,37 @@ class DocumentCache:
         )
 
     def get(self, text: str) -> ValidDocument:
-        """The validated document for ``text``; raises the (cached) request error."""
+        """The validated document for ``text``; raises the (cached) request error.
+
+        Runs on the calling thread whatever the size: on the event loop, use ``load``."""
         found = self._cache.get(text)
         if found is None:
-            found = self._load(text)
-            if len(text) <= self.max_document_chars:
-                self._cache.put(text, found)
+            found = self._remember(text, self._load(text))
+        return self._answer(found)
+
+    async def load(self, text: str) -> ValidDocument:
+        """``get`` for the event loop: a long document is parsed and validated on the
+        document worker thread, so it cannot hold the loop."""
+        found = self._cache.get(text)
+        if found is None:
+            if len(text) > OFFLOAD_CHARS:
+                loop = asyncio.get_running_loop()
+                loaded = await loop.run_in_executor(_document_worker(), self._load, text)
+            else:
+                loaded = self._load(text)
+            found = self._remember(text, loaded)
+        return self._answer(found)
+
+    def _remember(
+        self, text: str, found: ValidDocument | GatewayError
+    ) -> ValidDocument | GatewayError:
+        # The cache is only ever touched here and in get/load, on the caller's thread.
+        if len(text) <= self.max_document_chars:
+            self._cache.put(text, found)
+        return found
+
+    @staticmethod
+    def _answer(found: ValidDocument | GatewayError) -> ValidDocument:
         if isinstance(found, GatewayError):
             raise _fresh(found)
         return found

@@ -178,7 +178,7 @@ class Gateway:
         websocket, the one transport that can carry a subscription's stream."""
         state = self.state
         text = await self.persisted.resolve(params, context)
-        document = state.documents.get(text)
+        document = await state.documents.load(text)
         operation = select_operation(document.operations, params.operation_name)
         kind = operation.operation.value
         if context.method == "GET" and kind != "query":
