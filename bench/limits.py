@@ -160,7 +160,9 @@ class Case:
 
 def cases() -> list[Case]:
     """The worst case of each default limit (and the first refused beyond it)."""
-    length, tokens = 262_144, 15_000
+    # 8 characters of the length limit are left for the comment that makes each round's
+    # document distinct (the gateway caches documents by text).
+    length, tokens = 262_144 - 8, 8_000
     return [
         Case("parser_max_length", f"{length:,}-char comment", lambda: length_comment(length)),
         Case("parser_max_length", f"{length:,}-char string", lambda: length_string(length)),
@@ -176,7 +178,7 @@ def cases() -> list[Case]:
             "parser_max_tokens", f"object of ~{tokens // 3:,} fields", lambda: tokens_object(tokens)
         ),
         Case("parser_max_tokens", f"~{tokens // 6:,} variables", lambda: tokens_variables(tokens)),
-        Case("parser_max_tokens", "100,000 aliases (refused)", lambda: aliases(100_000)),
+        Case("parser_max_tokens", "15,000 field names (refused)", lambda: tokens_names(15_000)),
         Case("parser_max_nesting", "200-deep list", lambda: nesting_lists(200)),
         Case("parser_max_nesting", "1,000-deep (refused)", lambda: nesting_lists(1_000)),
         Case("parser_max_operations", "100 operations", lambda: operations(100, tokens)),
@@ -285,8 +287,10 @@ async def measure(url: str, rounds: int) -> list[Row]:
         quiet = await quiet_latency(prober, url)
         for case in cases():
             text = case.build()
-            body = orjson.dumps({"query": text})
-            results = [await one_round(hostile, prober, url, body) for _ in range(rounds)]
+            results = []
+            for index in range(rounds):
+                body = orjson.dumps({"query": f"{text}\n#r{index}"})
+                results.append(await one_round(hostile, prober, url, body))
             handling = statistics.median(r[0] for r in results) * 1000
             stalls = [max(0.0, (r[1] - quiet) * 1000) for r in results]
             rows.append(

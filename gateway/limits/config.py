@@ -47,14 +47,17 @@ class LimitsConfig(_Section):
     """Parser limits, operation limits and demand control.
 
     The defaults follow the leading routers (Apollo Router's parser limits are 15,000
-    tokens and 500 levels) and are generous for a hand-written client operation.
+    tokens and 500 levels) and are generous for a hand-written client operation — except
+    the token limit: graphql-core parses in pure Python (~7 µs a token, validation more),
+    so it is about half Apollo's (docs/limits.md, "Loop stalls", has the measurements).
     """
 
     #: Longest document, in characters, the parser reads. ``None``: no limit (the HTTP
     #: layer's body limit still applies).
     parser_max_length: int | None = Field(default=262_144, ge=1)
-    #: Most lexical tokens (comments excluded) a document may have.
-    parser_max_tokens: int = Field(default=15_000, ge=1)
+    #: Most lexical tokens (comments excluded) a document may have. Large real client
+    #: operations have a few thousand.
+    parser_max_tokens: int = Field(default=8_000, ge=1)
     #: Deepest nesting of ``{`` ``(`` ``[`` a document may have. graphql-core's parser
     #: refuses more than 200 levels on its own, so values above 200 act as 200.
     parser_max_nesting: int = Field(default=500, ge=1)
