@@ -104,6 +104,7 @@ def _uvicorn_options(config: GatewayConfig) -> dict[str, Any]:
         "timeout_graceful_shutdown": server.graceful_shutdown_seconds,
         # The gateway answers oversized bodies itself (413); headers stay uvicorn's.
         "server_header": False,
+        "ws_per_message_deflate": server.websocket_compression,
     }
 
 

@@ -62,6 +62,10 @@ class ServerConfig(_Section):
     ready_timeout_seconds: float = Field(default=2.0, gt=0)
     #: Log one line per request (uvicorn's access log).
     access_log: bool = False
+    #: Accept the permessage-deflate extension on client websockets. Off (default): each
+    #: compressed connection holds zlib state (~300 KB), and opening and closing them left
+    #: ~70 KB a subscription in the allocator's heap, never returned; events are small.
+    websocket_compression: bool = False
     #: Batched requests: a JSON array of operations in one POST.
     batching: BatchingConfig = Field(default_factory=BatchingConfig)
     #: Response compression.
