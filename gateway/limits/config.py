@@ -53,8 +53,9 @@ class LimitsConfig(_Section):
     """
 
     #: Longest document, in characters, the parser reads. ``None``: no limit (the HTTP
-    #: layer's body limit still applies).
-    parser_max_length: int | None = Field(default=262_144, ge=1)
+    #: layer's body limit still applies). graphql-core lexes strings and comments a
+    #: character at a time: a 256 Ki-character block string costs ~0.2 s.
+    parser_max_length: int | None = Field(default=131_072, ge=1)
     #: Most lexical tokens (comments excluded) a document may have. Large real client
     #: operations have a few thousand.
     parser_max_tokens: int = Field(default=8_000, ge=1)

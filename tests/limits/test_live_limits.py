@@ -75,7 +75,7 @@ async def test_limits_and_cost_refuse_with_their_codes() -> None:
             ),
             (
                 "{ " + " ".join(f"a{i}: __typename" for i in range(100_000)) + " }",
-                ("PARSER_LENGTH_LIMIT", 262_144, 1_888_893),
+                ("PARSER_LENGTH_LIMIT", 131_072, 1_888_893),
             ),
             ("{" + "me {" * 1000 + "id" + "}" * 1000 + "}", ("PARSER_RECURSION_LIMIT", 200, 201)),
         ]
