@@ -12,6 +12,7 @@ every fetch that supplies them, and is never one of those (which would be a cycl
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from graphql import SelectionSetNode
 
@@ -32,19 +33,8 @@ class EntityJumps:
     _in_progress: set[tuple[int, str, str]]
     _roots: dict[str, FetchGroup]
     _siblings: list[NField]
-
-    def plan_field(
-        self,
-        group: FetchGroup,
-        type_name: str,
-        nfield: NField,
-        target: SubSelection,
-        path: Path,
-        provided: SelectionSetNode | None,
-        internal: bool = False,
-        requirements_met: bool = False,
-    ) -> tuple[set[FetchGroup], SubField]:
-        raise NotImplementedError  # the walk places fields (walk.py)
+    #: Places a field (``Walk.plan_field``): a jump resolves its field through it.
+    plan_field: Callable[..., tuple[set[FetchGroup], SubField]]
 
     def _through_entities(
         self,
