@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from typing import Any
 
@@ -38,7 +39,10 @@ def _answer(body: dict[str, Any]) -> bytes:
         entities = [{"reviews": [{"body": f"review of {r.get('upc')}"}]} for r in representations]
         payload: dict[str, Any] = {"data": {"_entities": entities}}
     elif "addReview" in query:
-        payload = {"data": {"addReview": {"body": variables.get("body", "echo")}}}
+        # The gateway may inline the argument or pass it as a variable.
+        inline = re.search(r'body: *"([^"]*)"', query)
+        text = inline.group(1) if inline else next(iter(variables.values()), "")
+        payload = {"data": {"addReview": {"body": text}}}
     else:
         payload = {"errors": [{"message": "unexpected operation"}]}
     return json.dumps(payload).encode()
