@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
+import signal
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -225,3 +227,60 @@ async def timed_post(client: httpx.AsyncClient, body: dict[str, Any]) -> tuple[A
     elapsed = time.monotonic() - started
     assert response.status_code == 200, response.text
     return response.json(), elapsed
+
+
+class RedisProcess:
+    """A private ``redis-server`` on a fixed port: killed, paused (SIGSTOP) and started
+    again at the same address, as the gateway's Redis client knows it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    async def start(self) -> RedisProcess:
+        binary = shutil.which("redis-server")
+        assert binary is not None, "redis-server is not installed"
+        self.process = await asyncio.create_subprocess_exec(
+            binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", str(self.directory),
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError):
+                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.write(b"PING\r\n")
+                answer = await reader.read(16)
+                writer.close()
+                if answer.startswith(b"+PONG"):
+                    return self
+            assert time.monotonic() < deadline and self.process.returncode is None
+            await asyncio.sleep(0.02)
+
+    def pause(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+    async def kill(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGCONT)  # a paused process dies only then
+            self.process.kill()
+            await self.process.wait()
+
+
+@contextlib.asynccontextmanager
+async def redis_process(directory: Path) -> AsyncIterator[RedisProcess]:
+    redis = await RedisProcess(directory).start()
+    try:
+        yield redis
+    finally:
+        await redis.kill()
