@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 
@@ -13,8 +14,8 @@ def percentile(values: Sequence[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
-    return ordered[rank]
+    rank = math.ceil(share * len(ordered))  # 1-based: the smallest covering ``share``
+    return ordered[max(0, min(len(ordered), rank) - 1)]
 
 
 def clock(seconds: float) -> str:

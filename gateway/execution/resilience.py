@@ -66,6 +66,18 @@ class SubgraphGuards:
         self.breaker = breaker
         self.retry = retry
 
+    def succeeded(self) -> None:
+        if self.breaker is not None:
+            self.breaker.record_success()
+        if self.retry is not None:
+            self.retry.record_success()
+
+    def failed(self) -> None:
+        if self.breaker is not None:
+            self.breaker.record_failure()
+        if self.retry is not None:
+            self.retry.record_failure()
+
 
 class Resilience:
     """Builds each subgraph's guards on first use, from the defaults and its overrides."""
