@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
+import sys
 import time
 from typing import Any
 
@@ -35,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--duration", type=float, default=1800, help="seconds (1800)")
-    parser.add_argument("--rate", type=float, default=50, help="requests per second (50)")
+    parser.add_argument("--rate", type=float, default=20, help="requests per second (20)")
     parser.add_argument("--subscriptions", type=int, default=500, help="live ones (500)")
     parser.add_argument("--churn", type=float, default=50, help="replaced per minute (50)")
     parser.add_argument("--window", type=float, default=300, help="latency window, s (300)")
@@ -70,6 +72,8 @@ async def soak(platform: Platform, args: argparse.Namespace) -> tuple[Recorder, 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the platform's processes are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(
         f"soak: {args.duration:g}s at {args.rate:g} req/s, {args.subscriptions} subscriptions"
         f" ({args.churn:g}/min churn), {args.users} users, {args.courses} courses",

@@ -27,6 +27,10 @@ from subgraphs.seed import Dataset
 
 MANIFEST = Path(__file__).resolve().parents[2] / "persisted_queries" / "manifest.json"
 PROTOCOL = "graphql-transport-ws"
+#: A request slower than this counts as an error (ReadTimeout).
+REQUEST_TIMEOUT = 10.0
+#: After the run, how long requests and subscriptions still open get to finish.
+GRACE = 15.0
 
 
 @dataclass
@@ -131,6 +135,9 @@ async def _post(
     except httpx.HTTPError as error:
         recorder.record(kind, time.monotonic() - started, False, type(error).__name__)
         return
+    except asyncio.CancelledError:
+        recorder.record(kind, time.monotonic() - started, False, "unfinished at the end")
+        raise
     elapsed = time.monotonic() - started
     status = response.status_code
     try:
@@ -159,9 +166,10 @@ async def requests(
     hostile_share: float = 0.03,
     mutation_share: float = 0.2,
 ) -> None:
-    """Send requests at ``rate`` per second until ``time.monotonic() >= until``."""
+    """Send requests at ``rate`` per second until ``time.monotonic() >= until``; those
+    still running ``GRACE`` seconds later are cancelled and counted as errors."""
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
-    async with _Client(url, timeout=30, limits=limits) as client:
+    async with _Client(url, timeout=REQUEST_TIMEOUT, limits=limits) as client:
         tasks: set[asyncio.Task[None]] = set()
         interval = 1.0 / rate
         next_at = time.monotonic()
@@ -184,7 +192,17 @@ async def requests(
             task = asyncio.create_task(coroutine)
             tasks.add(task)
             task.add_done_callback(tasks.discard)
-        await asyncio.gather(*tasks)
+        await _finish(tasks)
+
+
+async def _finish(tasks: set[asyncio.Task[None]] | list[asyncio.Task[None]]) -> None:
+    """Wait ``GRACE`` seconds for ``tasks``, then cancel the rest (they record why)."""
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(set(tasks), timeout=GRACE)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
 
 
 async def _subscription(
@@ -194,11 +212,16 @@ async def _subscription(
     to stop (churn) or the run ends."""
     user = workload.rng.choice(workload.learners)
     try:
-        async with connect(ws_url, subprotocols=[PROTOCOL], open_timeout=30) as ws:  # type: ignore[list-item]
+        protocols = [PROTOCOL]
+        async with connect(
+            ws_url,
+            subprotocols=protocols,  # type: ignore[arg-type]
+            open_timeout=REQUEST_TIMEOUT,
+        ) as ws:
             await ws.send(
                 json.dumps({"type": "connection_init", "payload": workload.headers(user)})
             )
-            ack = json.loads(await asyncio.wait_for(ws.recv(), 30))
+            ack = json.loads(await asyncio.wait_for(ws.recv(), REQUEST_TIMEOUT))
             if ack.get("type") != "connection_ack":
                 recorder.subscription_errors.append(f"no ack: {ack}")
                 return
@@ -209,6 +232,9 @@ async def _subscription(
             recorder.subscriptions_closed += 1
     except (OSError, TimeoutError, WebSocketException) as error:
         recorder.subscription_errors.append(type(error).__name__)
+    except asyncio.CancelledError:
+        recorder.subscription_errors.append("unfinished at the end")
+        raise
 
 
 async def _read_events(ws: ClientConnection, recorder: Recorder, stop: asyncio.Event) -> None:
@@ -268,4 +294,4 @@ async def subscriptions(
             open_one()
     for stop, _ in live:
         stop.set()
-    await asyncio.gather(*every, return_exceptions=True)
+    await _finish(every)
