@@ -165,3 +165,49 @@ async def test_per_subgraph_setting_replaces_the_engine_default() -> None:
         assert reviews.requests == 3
         products = gateway.transport.guards["products"].breaker
         assert products is not None and products.failure_threshold == 1
+
+
+async def test_a_flapping_subgraph_costs_a_few_timeouts_per_outage(setup: Setup) -> None:
+    """The subgraph goes down (hangs) and comes back three times while five clients keep
+    asking. Only the requests in flight when an outage starts, and the odd probe, wait for
+    the timeout; every other request during an outage fails fast, and once the subgraph
+    is back the circuit closes and answers are whole again."""
+    await setup.reviews.restart("ok")
+    slow: list[float] = []
+    fast: list[float] = []
+    whole = 0
+
+    async def flap() -> None:
+        for _ in range(3):
+            await setup.reviews.restart("hang")
+            await asyncio.sleep(1.5)
+            await setup.reviews.restart("ok")
+            await asyncio.sleep(1.5)
+
+    async def client(flapping: asyncio.Task[None]) -> None:
+        nonlocal whole
+        while not flapping.done():
+            body, elapsed = await timed_post(setup.client, {"query": QUERY})
+            if body == FULL:
+                whole += 1
+            elif failed_fast(body):
+                fast.append(elapsed)
+            elif elapsed > TIMEOUT / 2:
+                # Timed out, or cut when the hanging process was killed: it waited.
+                slow.append(elapsed)
+
+    flapping = asyncio.create_task(flap())
+    await asyncio.gather(flapping, *(client(flapping) for _ in range(5)))
+    # Per outage: the five requests in flight, plus at most one probe per cool-down (and
+    # the probe in flight when the outage ends).
+    assert len(slow) <= 3 * (5 + 2), slow
+    assert len(fast) >= 3 * len(slow), (len(fast), len(slow))
+    # Starting the subgraph process again loads the machine too: bound the 90th
+    # percentile tightly, the slowest only by the timeout it no longer waits for.
+    assert sorted(fast)[len(fast) * 9 // 10] < FAST
+    assert max(fast) < TIMEOUT
+    assert whole > 0
+    await setup.after_cool_down()
+    body, _ = await timed_post(setup.client, {"query": QUERY})
+    assert body == FULL
+    assert not setup.breaker().is_open
