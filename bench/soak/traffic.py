@@ -153,7 +153,10 @@ async def _post(
         recorder.record(kind, elapsed, refused, f"HTTP {status}")
     else:
         errors = answer.get("errors")
-        detail = errors[0].get("extensions", {}).get("code", "") if errors else ""
+        detail = ""
+        if errors:
+            code = errors[0].get("extensions", {}).get("code", "")
+            detail = f"{code} {str(errors[0].get('message', ''))[:90]}"
         recorder.record(kind, elapsed, status == 200 and not errors, detail)
 
 
