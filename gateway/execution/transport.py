@@ -85,7 +85,7 @@ class SubgraphTransport:
         timeout: float | None = None,
     ) -> JSONObject:
         """One request through the subgraph's breaker, its outcome counted; with
-        ``retry`` (queries) and a retry policy, the attempts of ``_with_retries``."""
+        ``retry`` (queries) and a retry policy, a failure is retried (``_retry``)."""
         url = self.urls.get(subgraph)
         if not url:
             raise FetchFailed(subgraph, "no URL is configured for this subgraph")
@@ -99,8 +99,6 @@ class SubgraphTransport:
         guards = self.guards.get(subgraph)
         if guards is None:
             guards = self.guards[subgraph] = self.resilience.guards(subgraph)
-        if retry and guards.retry is not None:
-            return await self._with_retries(guards, subgraph, body, headers, timeout)
         breaker = guards.breaker
         if breaker is not None and not breaker.allow():
             raise FetchFailed(
@@ -108,45 +106,52 @@ class SubgraphTransport:
                 "circuit open after repeated failures; next attempt in"
                 f" {breaker.retry_after():.1f}s",
             )
+        retrying = retry and guards.retry is not None
+        # The clock is read only when a retry may need the deadline.
+        started = time.monotonic() if retrying else 0.0
         try:
             status, content = await self.client.post(url, body, request_headers, timeout)
             response = _graphql_response(subgraph, status, content)
         except PostFailed as failure:
-            guards.failed()
-            raise FetchFailed(subgraph, str(failure)) from None
-        except FetchFailed:
-            guards.failed()
-            raise
-        if breaker is not None or guards.retry is not None:
-            guards.succeeded()
-        return response
+            error = FetchFailed(subgraph, str(failure))
+        except FetchFailed as failure:
+            error = failure
+        else:
+            if breaker is not None or guards.retry is not None:
+                guards.succeeded()
+            return response
+        guards.failed()
+        if retrying:
+            return await self._retry(guards, subgraph, body, headers, started + timeout, error)
+        raise error
 
-    async def _with_retries(
+    async def _retry(
         self,
         guards: SubgraphGuards,
         subgraph: str,
         body: bytes,
         headers: dict[str, str],
-        timeout: float,
+        deadline: float,
+        error: FetchFailed,
     ) -> JSONObject:
-        """A query's attempts: retried while the policy, the budget, the circuit and
-        what is left of the timeout (which bounds the whole fetch) allow."""
+        """After a query's first attempt failed: retry while the policy, the budget, the
+        circuit and what is left of the timeout (which bounds the whole fetch) allow;
+        else raise the last failure."""
         retry, breaker = guards.retry, guards.breaker
         assert retry is not None
-        deadline = time.monotonic() + timeout
         retries = 0
-        while True:
+        while retry.may_retry(retries) and (breaker is None or not breaker.is_open):
+            delay = retry.backoff(retries)
+            timeout = deadline - time.monotonic() - delay
+            if timeout <= 0.0:
+                break  # no time left for another attempt
+            retries += 1
+            await asyncio.sleep(delay)
             try:
                 return await self._post(subgraph, body, headers, False, timeout)
-            except FetchFailed:
-                if not retry.may_retry(retries) or (breaker is not None and breaker.is_open):
-                    raise
-                delay = retry.backoff(retries)
-                timeout = deadline - time.monotonic() - delay
-                if timeout <= 0.0:
-                    raise  # no time left for another attempt
-                retries += 1
-                await asyncio.sleep(delay)
+            except FetchFailed as failure:
+                error = failure
+        raise error
 
     async def close(self) -> None:
         await self.client.close()
