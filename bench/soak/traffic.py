@@ -171,7 +171,9 @@ async def requests(
 ) -> None:
     """Send requests at ``rate`` per second until ``time.monotonic() >= until``; those
     still running ``GRACE`` seconds later are cancelled and counted as errors."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
+    # Idle connections expire before the gateway's keep-alive timeout (uvicorn: 5 s), so a
+    # request never races the server closing its connection (a client-side error).
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=100, keepalive_expiry=3)
     async with _Client(url, timeout=REQUEST_TIMEOUT, limits=limits) as client:
         tasks: set[asyncio.Task[None]] = set()
         interval = 1.0 / rate
