@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 
 from gateway.auth.config import AuthConfig
 from gateway.engine_config import EngineConfig
+from gateway.execution.resilience import CircuitBreakerConfig, RetryConfig
 from gateway.http.config import ServerConfig
 from gateway.limits.config import LimitsConfig
 from gateway.persisted.config import PersistedConfig
@@ -41,6 +42,10 @@ class SubgraphConfig(_Section):
     #: graphql-transport-ws URL for this subgraph's subscriptions. Unset: its HTTP URL
     #: with the ``ws``/``wss`` scheme.
     websocket_url: str | None = None
+    #: This subgraph's circuit breaker. Unset: ``engine.circuit_breaker``.
+    circuit_breaker: CircuitBreakerConfig | None = None
+    #: This subgraph's retries of failed queries. Unset: ``engine.subgraph_retry``.
+    retry: RetryConfig | None = None
 
 
 class GatewayConfig(_Section):

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.execution.resilience import CircuitBreakerConfig, RetryConfig
+
 
 class EngineConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -16,8 +18,14 @@ class EngineConfig(BaseModel):
     #: HTTP/1.1 pools on the llhttp parser; fastest), ``aiohttp`` (pooled, C parser) or
     #: ``httpx`` (one pooled ``httpx.AsyncClient``; pure Python).
     subgraph_http_client: Literal["http1", "aiohttp", "httpx"] = "http1"
-    #: Timeout of one subgraph request, in seconds.
+    #: Timeout of one subgraph request, in seconds (retries included).
     subgraph_timeout_seconds: float = 30.0
+    #: Every subgraph's circuit breaker (docs/resilience.md); one subgraph's
+    #: `subgraphs.<name>.circuit_breaker` replaces it.
+    circuit_breaker: CircuitBreakerConfig = Field(default_factory=CircuitBreakerConfig)
+    #: Every subgraph's retries of failed queries (docs/resilience.md);
+    #: `subgraphs.<name>.retry` replaces them for one subgraph.
+    subgraph_retry: RetryConfig = Field(default_factory=RetryConfig)
     #: Include subgraph error messages and extensions in client errors (else redacted).
     include_subgraph_errors: bool = False
     #: Deduplicate identical in-flight subgraph queries (not mutations).

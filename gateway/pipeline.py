@@ -41,6 +41,7 @@ from gateway.errors import (
 from gateway.execution.executor import Execution
 from gateway.execution.http_clients import PostFailed, http_client
 from gateway.execution.inflight import InFlight
+from gateway.execution.resilience import Resilience
 from gateway.execution.shaping import Shaper
 from gateway.execution.transport import SubgraphTransport
 from gateway.introspection import introspect
@@ -99,6 +100,7 @@ class Gateway:
             default_timeout=config.engine.subgraph_timeout_seconds,
             dedupe=config.engine.dedupe_subgraph_requests,
             client=http_client(config.engine.subgraph_http_client),
+            resilience=Resilience.from_config(config),
         )
         self._in_flight: InFlight[JSONObject] = InFlight()
         self.persisted = PersistedQueries.from_config(config.persisted, config.redis_url)

@@ -10,7 +10,8 @@ selectable (``engine.subgraph_http_client``); the same transport tests run on al
 
 State machine of one connection: idle (in its pool) -> busy (one exchange) -> idle again
 if the response allowed keep-alive, else closed. A connection the server closes while
-idle leaves its pool at once; one that fails or is cancelled mid-exchange is closed,
+idle leaves its pool at once; one idle longer than ``keepalive_expiry`` (4 s, under
+common servers' keep-alive timeouts) is closed instead of reused; one that fails or is cancelled mid-exchange is closed,
 never reused (a late answer must not become the next request's answer).
 """
 
@@ -58,6 +59,8 @@ class _Connection(asyncio.Protocol):
         self.exchange: _Exchange | None = None
         self.closed = False
         self._framed = False
+        #: Loop time when it last went idle (back into its pool).
+        self.idle_since = 0.0
 
     # -- asyncio.Protocol ---------------------------------------------------------
 
@@ -162,23 +165,40 @@ class _Connection(asyncio.Protocol):
 class _Pool:
     """The connections to one origin (scheme, host, port), at most ``limit`` open."""
 
-    def __init__(self, host: str, port: int, tls: ssl.SSLContext | None, limit: int) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        tls: ssl.SSLContext | None,
+        limit: int,
+        keepalive_expiry: float = 4.0,
+    ) -> None:
         self.loop = asyncio.get_running_loop()
         self.host = host
         self.port = port
         self.tls = tls
         self.limit = limit
+        self.keepalive_expiry = keepalive_expiry
         self.idle: list[_Connection] = []
         self.open: set[_Connection] = set()
         self.waiters: deque[asyncio.Future[None]] = deque()
         self.closed = False
 
-    def idle_connection(self) -> _Connection | None:
-        """An open idle connection, without waiting (the common case), else None."""
+    def idle_connection(self, now: float) -> _Connection | None:
+        """An open idle connection, without waiting (the common case), else None.
+
+        One idle longer than ``keepalive_expiry`` is closed instead: servers close idle
+        keep-alive connections after a few seconds (uvicorn: 5), and a request written
+        as the server closes its connection is lost ("closed before the response was
+        complete") with no way to know whether the server saw it. Expiring first, on
+        the client side, avoids that race."""
         while self.idle and not self.closed:
             connection = self.idle.pop()  # the most recently used: least likely stale
-            if not connection.closed:
+            if connection.closed:
+                continue
+            if now - connection.idle_since < self.keepalive_expiry:
                 return connection
+            connection.close()
         return None
 
     async def acquire(self) -> _Connection:
@@ -186,7 +206,7 @@ class _Pool:
             if self.closed:
                 # Its client was closed: a waiter must not open a connection nobody closes.
                 raise PostFailed("the HTTP client was closed")
-            connection = self.idle_connection()
+            connection = self.idle_connection(self.loop.time())
             if connection is not None:
                 return connection
             if len(self.open) < self.limit:
@@ -230,6 +250,7 @@ class _Pool:
 
     def release(self, connection: _Connection, reuse: bool) -> None:
         if reuse and not connection.closed and not self.closed:
+            connection.idle_since = self.loop.time()
             self.idle.append(connection)
             self._wake()
         else:
@@ -263,9 +284,15 @@ class Http1Client:
     """``post(url, body, headers, timeout) -> (status, content)`` over pooled HTTP/1.1."""
 
     def __init__(
-        self, max_connections: int = 256, ssl_context: ssl.SSLContext | None = None
+        self,
+        max_connections: int = 256,
+        ssl_context: ssl.SSLContext | None = None,
+        keepalive_expiry: float = 4.0,
     ) -> None:
         self._max_connections = max_connections
+        #: Seconds an idle connection may be reused: under common servers' keep-alive
+        #: timeouts (uvicorn 5 s, Node 5 s), so the client, not the server, ends it.
+        self._keepalive_expiry = keepalive_expiry
         self._pools: dict[tuple[str, str, int], _Pool] = {}
         #: Per URL: its pool's key and the request line and Host header, formatted once.
         self._targets: dict[str, tuple[tuple[str, str, int], str]] = {}
@@ -300,7 +327,9 @@ class Http1Client:
                 if self._tls is None:
                     self._tls = ssl.create_default_context()
                 tls = self._tls
-            pool = self._pools[key] = _Pool(key[1], key[2], tls, self._max_connections)
+            pool = self._pools[key] = _Pool(
+                key[1], key[2], tls, self._max_connections, self._keepalive_expiry
+            )
         return pool, head
 
     async def post(
@@ -308,9 +337,10 @@ class Http1Client:
     ) -> tuple[int, bytes]:
         pool, head = self._target(url)
         request = _request(head, body, headers)
-        deadline = pool.loop.time() + timeout
+        now = pool.loop.time()
+        deadline = now + timeout
         try:
-            connection = pool.idle_connection()
+            connection = pool.idle_connection(now)
             if connection is None:
                 async with asyncio.timeout_at(deadline):
                     connection = await pool.acquire()

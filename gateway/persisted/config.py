@@ -46,6 +46,12 @@ class PersistedConfig(BaseModel):
     memory_store_max_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     #: Prefix of APQ keys in Redis (the hash follows).
     redis_key_prefix: str = "gateway:apq:"
+    #: Timeout of one Redis command (and of connecting), in seconds.
+    redis_timeout_seconds: float = Field(default=0.5, gt=0)
+    #: When Redis fails: ``open`` treats a failed read as a miss and skips a failed write
+    #: (clients resend the text); ``closed`` refuses the request with
+    #: ``PERSISTED_QUERY_STORE_UNAVAILABLE`` (503). See docs/resilience.md.
+    redis_failure_mode: Literal["open", "closed"] = "open"
     #: Longest operation text accepted for APQ registration, in bytes (larger ones still
     #: run, but are not stored).
     max_stored_query_bytes: int = Field(default=262_144, ge=1)

@@ -11,8 +11,10 @@
         ├── PersistedQueryMalformed       PERSISTED_QUERY_MALFORMED, 400
         ├── PersistedQueryNotInList       PERSISTED_QUERY_NOT_IN_LIST, 404 (unknown id) or
         │                                 403 (text that is not a manifest operation)
-        └── PersistedQueryOnly            PERSISTED_QUERY_ONLY, 400 — free-form text where
-                                          only ids are accepted
+        ├── PersistedQueryOnly            PERSISTED_QUERY_ONLY, 400 — free-form text where
+        │                                 only ids are accepted
+        └── PersistedQueryStoreUnavailable  PERSISTED_QUERY_STORE_UNAVAILABLE, 503 — Redis
+                                          failed and ``redis_failure_mode`` is ``closed``
 
 The not-found answer is HTTP 200 on purpose: it is the protocol's request for the text,
 and Apollo Client's persisted-query link retries on it whatever the status, while some
@@ -59,3 +61,8 @@ class PersistedQueryNotInList(PersistedQueryError):
 
 class PersistedQueryOnly(PersistedQueryError):
     code = "PERSISTED_QUERY_ONLY"
+
+
+class PersistedQueryStoreUnavailable(PersistedQueryError):
+    code = "PERSISTED_QUERY_STORE_UNAVAILABLE"
+    status = 503

@@ -76,7 +76,11 @@ class PersistedQueries:
         store: APQStore
         if redis_url:
             store = RedisStore.from_url(
-                redis_url, prefix=config.redis_key_prefix, ttl_seconds=config.apq_ttl_seconds
+                redis_url,
+                prefix=config.redis_key_prefix,
+                ttl_seconds=config.apq_ttl_seconds,
+                timeout_seconds=config.redis_timeout_seconds,
+                failure_mode=config.redis_failure_mode,
             )
         else:
             store = MemoryStore(

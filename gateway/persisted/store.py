@@ -19,7 +19,9 @@ __all__ = ["APQStore", "MemoryStore"]
 
 class APQStore(Protocol):
     """Operation texts by id. Failures are the store's to absorb: ``get`` answers None
-    and ``set`` gives up rather than failing the request (the client can always resend)."""
+    and ``set`` gives up rather than failing the request (the client can always resend) —
+    unless configured to fail closed (``RedisStore``), when they raise
+    ``PersistedQueryStoreUnavailable``."""
 
     async def get(self, operation_id: str) -> str | None: ...
 

@@ -1,0 +1,100 @@
+"""``python -m bench.soak``: a long run of mixed traffic against the whole platform.
+
+The three subgraphs and the gateway run as processes over a seeded SQLite data set; this
+process sends, for ``--duration`` seconds (default 30 minutes):
+
+- requests at a steady ``--rate`` (open loop): the app's persisted queries by manifest id
+  (Home, Profile, CourseCatalogue, CourseDetail), ~20% mutations (CompleteLesson,
+  SyncProgress) and ~3% hostile documents (deep nesting, 3000 aliases, syntax errors,
+  unknown fields, broken JSON), which must all be refused with a 4xx;
+- ``--subscriptions`` live ProgressUpdated subscriptions over graphql-transport-ws,
+  ``--churn`` of them replaced per minute (closed by the client, a new one opened).
+
+It prints the gateway's resident memory every ``--sample`` seconds, and per
+``--window`` seconds the request rate, p50/p99 latencies and the errors (a 5xx, a
+transport error or a GraphQL error on a legitimate request; a hostile document not
+refused), then the subscription counts. Exit status 1 when any error was seen.
+
+The load generator shares the machine with the gateway: on a small or busy machine its
+own CPU use shapes the numbers; say so when quoting them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+import time
+from typing import Any
+
+from bench.soak.platform import Platform, rss_bytes, running_platform
+from bench.soak.report import error_summary, latency_table, memory_table
+from bench.soak.traffic import Recorder, Workload, requests, subscriptions
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__)
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("--duration", type=float, default=1800, help="seconds (1800)")
+    parser.add_argument("--rate", type=float, default=20, help="requests per second (20)")
+    parser.add_argument("--subscriptions", type=int, default=500, help="live ones (500)")
+    parser.add_argument("--churn", type=float, default=50, help="replaced per minute (50)")
+    parser.add_argument("--window", type=float, default=300, help="latency window, s (300)")
+    parser.add_argument("--sample", type=float, default=60, help="memory sample, s (60)")
+    parser.add_argument("--users", type=int, default=300, help="seeded users (300)")
+    parser.add_argument("--courses", type=int, default=60, help="seeded courses (60)")
+    return parser
+
+
+async def _memory(pid: int, every: float, until: float, started: float) -> list[tuple[float, int]]:
+    samples = [(0.0, rss_bytes(pid))]
+    while True:
+        wait = min(every, until - time.monotonic())
+        if wait <= 0:
+            break
+        await asyncio.sleep(wait)
+        samples.append((time.monotonic() - started, rss_bytes(pid)))
+    return samples
+
+
+async def soak(platform: Platform, args: argparse.Namespace) -> tuple[Recorder, list[Any]]:
+    workload = Workload(platform.data)
+    recorder = Recorder()
+    until = recorder.started + args.duration
+    memory, *_ = await asyncio.gather(
+        _memory(platform.gateway_pid, args.sample, until, recorder.started),
+        requests(platform.url, workload, recorder, args.rate, until),
+        subscriptions(platform.ws_url, workload, recorder, args.subscriptions, args.churn, until),
+    )
+    return recorder, memory
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the platform's processes are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    print(
+        f"soak: {args.duration:g}s at {args.rate:g} req/s, {args.subscriptions} subscriptions"
+        f" ({args.churn:g}/min churn), {args.users} users, {args.courses} courses",
+        flush=True,
+    )
+    with running_platform(args.users, args.courses) as platform:
+        recorder, memory = asyncio.run(soak(platform, args))
+    print("\n## Gateway memory\n")
+    print(memory_table(memory))
+    print(f"\n## Requests per {args.window:g}s window\n")
+    print(latency_table(recorder, args.window, args.duration))
+    print("\n## Subscriptions\n")
+    print(
+        f"- opened {recorder.subscriptions_opened}, completed by the client"
+        f" {recorder.subscriptions_closed}, events received {recorder.events}"
+    )
+    print("\n## Errors\n")
+    print(error_summary(recorder))
+    failed = any(not s.ok for s in recorder.samples) or recorder.subscription_errors
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
