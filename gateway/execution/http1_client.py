@@ -12,7 +12,8 @@ State machine of one connection: idle (in its pool) -> busy (one exchange) -> id
 if the response allowed keep-alive, else closed. A connection the server closes while
 idle leaves its pool at once; one idle longer than ``keepalive_expiry`` (4 s, under
 common servers' keep-alive timeouts) is closed instead of reused; one that fails or is
-cancelled mid-exchange is closed, never reused (a late answer must not become the next request's answer).
+cancelled mid-exchange is closed, never reused (a late answer must not become the next
+request's answer).
 """
 
 from __future__ import annotations
