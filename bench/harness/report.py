@@ -224,6 +224,19 @@ def render(result: dict[str, Any], settings: Settings) -> str:
             *planning.table(result["planning"]),
             "",
         ]
+    if result.get("auth"):
+        lines += [
+            "## Cost of authentication (ours)",
+            "",
+            "`python -m bench.auth_cost --n 1000 --e2e`: CPU per operation in-process, then the "
+            "benchmark query through the whole gateway anonymous and with a bearer token, in "
+            "alternating rounds of the same run.",
+            "",
+            "```",
+            result["auth"],
+            "```",
+            "",
+        ]
     lines += ["## Versions", ""]
     lines += [f"- {k}: {v}" for k, v in main["versions"].items()]
     lines += [

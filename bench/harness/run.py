@@ -18,6 +18,7 @@ import contextlib
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -379,6 +380,23 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _auth_cost() -> str:
+    """``python -m bench.auth_cost --e2e``: token verification in-process, and the benchmark
+    query through our gateway anonymous and with a bearer token, alternating (same run)."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.auth_cost", "--n", "1000", "--e2e"],
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=True,
+        )
+    except (subprocess.SubprocessError, OSError) as error:
+        return f"not measured: {error}"
+    return done.stdout.strip()
+
+
 def main() -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     settings = Settings()
@@ -402,6 +420,8 @@ def main() -> int:
         result["planning"] = planning.measure()
     finally:
         bench.close()
+    log("cost of authentication (bench/auth_cost.py)")
+    result["auth"] = _auth_cost()
     markdown = report.render(result, settings)
     result["main"]["rows"] = [row.as_json() for row in result["main"]["rows"]]
     report.write(settings.out_dir, result, markdown)
