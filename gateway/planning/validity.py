@@ -46,6 +46,7 @@ from graphql import (
     parse,
     parse_type,
     validate,
+    validate_schema,
 )
 
 from gateway.planning.operation import NormalizedOperation
@@ -366,6 +367,11 @@ def validate_fetch(fetch: Fetch, schemas: dict[str, GraphQLSchema]) -> list[str]
     where = f"fetch to {fetch.subgraph!r}: {fetch.operation}"
     if schema is None:
         return [f"{where}\n  unknown subgraph {fetch.subgraph!r}"]
+    invalid_schema = validate_schema(schema)
+    if invalid_schema:
+        # graphql-core's validate() would raise: say what the rebuilt schema lacks instead.
+        reasons = "; ".join(e.message for e in invalid_schema[:3])
+        return [f"{where}\n  cannot check: the subgraph's rebuilt schema is invalid: {reasons}"]
     try:
         document = parse(fetch.operation)
     except GraphQLError as error:

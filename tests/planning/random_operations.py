@@ -72,10 +72,10 @@ class _Document:
 
     # -- selections ----------------------------------------------------------------------
 
-    def selection_set(self, parent: Composite, depth: int) -> str:
+    def selection_set(self, parent: Composite, depth: int, most: int = 3) -> str:
         items: list[str] = []
         fields_here: list[tuple[str, GraphQLField, str]] = []  # (head, field, key)
-        for _ in range(self.draw(st.integers(1, 3))):
+        for _ in range(self.draw(st.integers(1, most))):
             kind = self.draw(
                 st.sampled_from(
                     ["field", "field", "field", "typename", "inline", "spread", "again"]
@@ -130,8 +130,14 @@ class _Document:
         arguments = self._arguments(definition)
         used = {key for _, _, key in fields_here}
         alias = ""
-        if self.draw(st.booleans()) or name in used:
+        how = self.draw(st.integers(0, 2))
+        if how == 1 or name in used:
             alias = self.unique(f"{name}_") + ": "
+        elif how == 2:
+            # Another field's name as the alias: the planner's own fields (keys,
+            # requirements) must not collide with the client's response keys.
+            other = self.draw(st.sampled_from([*sorted(parent.fields), "__typename"]))
+            alias = f"{other}: " if other != name and other not in used else ""
         head = f"{alias}{name}{arguments}"
         fields_here.append((head, definition, alias[:-2] or name))
         return head + self._directives() + self._below(definition, depth)
@@ -173,15 +179,18 @@ class _Document:
             )
             if not required and not self.draw(st.booleans()):
                 continue
-            if self.draw(st.integers(0, 2)) == 0:
-                variable = self.unique("v")
-                self.variables[variable] = str(argument.type)
-                given.append(f"{name}: ${variable}")
-            else:
-                given.append(f"{name}: {self.value(argument.type, 0)}")
+            given.append(f"{name}: {self.value(argument.type, 0)}")
         return f"({', '.join(given)})" if given else ""
 
     def value(self, type_: GraphQLInputType, depth: int) -> str:
+        """A literal of ``type_``, or a variable (also inside lists and input objects)."""
+        if self.draw(st.integers(0, 3)) == 0:
+            variable = self.unique("v")
+            declared = str(type_)
+            if not isinstance(type_, GraphQLNonNull) and self.draw(st.booleans()):
+                declared += " = " + self._value(type_, depth)  # a default value
+            self.variables[variable] = declared
+            return f"${variable}"
         if isinstance(type_, GraphQLNonNull):
             return self._value(type_.of_type, depth)
         if self.draw(st.integers(0, 9)) == 0:
@@ -245,7 +254,7 @@ def operations(draw: Any, schema: GraphQLSchema) -> tuple[str, dict[str, Any]]:
         fields_here: list[tuple[str, GraphQLField, str]] = []
         body = "{ " + (document._field(root, depth, fields_here) or "__typename") + " }"
     else:
-        body = document.selection_set(root, depth)
+        body = document.selection_set(root, depth, most=5)
     name = draw(st.sampled_from(["", " Op"]))
     variables = ", ".join(f"${v}: {t}" for v, t in document.variables.items())
     header = kind + name + (f"({variables})" if variables else "")

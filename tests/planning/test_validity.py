@@ -389,3 +389,25 @@ def test_the_rebuilt_schemas_match_the_fixture_subgraphs(module_name: str) -> No
         assert ours - theirs == set(), kit.name
         missing = {e for e in theirs - ours if e.split("(")[0].split("->")[0] not in expected_extra}
         assert missing == set(), kit.name
+
+
+def test_a_supergraph_whose_subgraph_schema_cannot_be_rebuilt_is_reported() -> None:
+    """A subgraph where an implementation lacks an interface field (no composition would
+    write this): the fetch is reported as uncheckable, validation does not raise."""
+    sdl = supergraph(
+        ["a", "b"],
+        """
+interface Node @join__type(graph: A) { id: ID! size: Int }
+type Box implements Node @join__implements(graph: A, interface: "Node") @join__type(graph: A) @join__type(graph: B) {
+  id: ID!
+  size: Int @join__field(graph: B)
+}
+type Query @join__type(graph: A) { nodes: [Node!]! }
+""",
+    )
+    schemas = subgraph_schemas(Supergraph.parse(sdl))
+    problems = validate_plan(Fetch("a", "{nodes{id}}", ()), schemas)
+    assert problems == [
+        "fetch to 'a': {nodes{id}}\n  cannot check: the subgraph's rebuilt schema is invalid: "
+        "Interface field Node.size expected but Box does not provide it."
+    ]
