@@ -72,7 +72,7 @@ class _Document:
 
     # -- selections ----------------------------------------------------------------------
 
-    def selection_set(self, parent: Composite, depth: int, most: int = 3) -> str:
+    def selection_set(self, parent: Composite, depth: int, most: int = 2) -> str:
         items: list[str] = []
         fields_here: list[tuple[str, GraphQLField, str]] = []  # (head, field, key)
         for _ in range(self.draw(st.integers(1, most))):
@@ -254,7 +254,7 @@ def operations(draw: Any, schema: GraphQLSchema) -> tuple[str, dict[str, Any]]:
         fields_here: list[tuple[str, GraphQLField, str]] = []
         body = "{ " + (document._field(root, depth, fields_here) or "__typename") + " }"
     else:
-        body = document.selection_set(root, depth, most=5)
+        body = document.selection_set(root, depth, most=4)
     name = draw(st.sampled_from(["", " Op"]))
     variables = ", ".join(f"${v}: {t}" for v, t in document.variables.items())
     header = kind + name + (f"({variables})" if variables else "")
