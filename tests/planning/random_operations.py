@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,7 @@ class _Document:
     conditions: dict[str, bool] = field(default_factory=dict)
     fragments: list[tuple[str, str, str]] = field(default_factory=list)  # name, type, text
     names: itertools.count[int] = field(default_factory=itertools.count)
+    no_directives: bool = False
 
     def unique(self, prefix: str) -> str:
         return f"{prefix}{next(self.names)}"
@@ -158,6 +160,9 @@ class _Document:
         return name
 
     def _directives(self) -> str:
+        if self.no_directives:
+            self.no_directives = False  # only the first (the subscription's root field)
+            return ""
         choice = self.draw(st.integers(0, 7))
         if choice > 2:
             return ""
@@ -182,24 +187,26 @@ class _Document:
             given.append(f"{name}: {self.value(argument.type, 0)}")
         return f"({', '.join(given)})" if given else ""
 
-    def value(self, type_: GraphQLInputType, depth: int) -> str:
-        """A literal of ``type_``, or a variable (also inside lists and input objects)."""
-        if self.draw(st.integers(0, 3)) == 0:
+    def value(self, type_: GraphQLInputType, depth: int, const: bool = False) -> str:
+        """A literal of ``type_``, or a variable (also inside lists and input objects) unless
+        ``const`` (a variable's default value)."""
+        if not const and self.draw(st.integers(0, 3)) == 0:
             variable = self.unique("v")
             declared = str(type_)
             if not isinstance(type_, GraphQLNonNull) and self.draw(st.booleans()):
-                declared += " = " + self._value(type_, depth)  # a default value
+                declared += " = " + self._value(type_, depth, const=True)  # a default
             self.variables[variable] = declared
             return f"${variable}"
         if isinstance(type_, GraphQLNonNull):
-            return self._value(type_.of_type, depth)
+            return self._value(type_.of_type, depth, const)
         if self.draw(st.integers(0, 9)) == 0:
             return "null"
-        return self._value(type_, depth)
+        return self._value(type_, depth, const)
 
-    def _value(self, type_: Any, depth: int) -> str:
+    def _value(self, type_: Any, depth: int, const: bool = False) -> str:
         if isinstance(type_, GraphQLList):
-            items = [self.value(type_.of_type, depth) for _ in range(self.draw(st.integers(0, 2)))]
+            count = self.draw(st.integers(0, 2))
+            items = [self.value(type_.of_type, depth, const) for _ in range(count)]
             return "[" + ", ".join(items) + "]"
         if isinstance(type_, GraphQLEnumType):
             return str(self.draw(st.sampled_from(list(type_.values))))
@@ -210,7 +217,7 @@ class _Document:
                     input_field.default_value is Undefined
                 )
                 if required or (depth < 2 and self.draw(st.booleans())):
-                    given.append(f"{name}: {self.value(input_field.type, depth + 1)}")
+                    given.append(f"{name}: {self.value(input_field.type, depth + 1, const)}")
             return "{" + ", ".join(given) + "}"
         return self._scalar(type_)
 
@@ -252,7 +259,9 @@ def operations(draw: Any, schema: GraphQLSchema) -> tuple[str, dict[str, Any]]:
     if kind == "subscription":
         # One root field (the spec's single-field rule), without directives there.
         fields_here: list[tuple[str, GraphQLField, str]] = []
-        body = "{ " + (document._field(root, depth, fields_here) or "__typename") + " }"
+        document.no_directives = True
+        head = document._field(root, depth, fields_here) or "__typename"
+        body = "{ " + head + " }"
     else:
         body = document.selection_set(root, depth, most=4)
     name = draw(st.sampled_from(["", " Op"]))
@@ -274,9 +283,11 @@ class PlanningCase:
     state: SupergraphState
 
     @classmethod
-    def load(cls, name: str, sdl: str) -> PlanningCase:
+    def load(cls, name: str, sdl: str, labels: tuple[str, ...] = ()) -> PlanningCase:
+        """``labels``: the progressive ``@override`` labels the gateway enables."""
         supergraph = Supergraph.parse(sdl)
-        return cls(name, supergraph, SupergraphState(supergraph, EngineConfig(), LimitsConfig()))
+        engine = EngineConfig(override_labels=list(labels))
+        return cls(name, supergraph, SupergraphState(supergraph, engine, LimitsConfig()))
 
     def validation_errors(self, text: str) -> list[str]:
         return [e.message for e in validate(self.supergraph.api_schema, parse(text))]
@@ -316,3 +327,8 @@ def supergraph_sources() -> dict[str, str]:
         if sdl not in unique.values():
             unique[name] = sdl
     return unique
+
+
+def override_labels(sdl: str) -> tuple[str, ...]:
+    """The progressive ``@override`` labels a supergraph uses (planned with and without)."""
+    return tuple(sorted(set(re.findall(r'overrideLabel:\s*"([^"]+)"', sdl))))

@@ -29,6 +29,7 @@ from tests.planning.random_operations import (
     ROOT,
     PlanningCase,
     operations,
+    override_labels,
     supergraph_sources,
 )
 
@@ -41,9 +42,17 @@ EXAMPLES = 50
 PLANNING_FAILURES: dict[str, dict[str, str]] = {}
 
 
+#: Each supergraph, and again with its progressive-override labels enabled if it has some.
+CASES = [
+    pytest.param(name, labels, id=name + (f"[labels={','.join(labels)}]" if labels else ""))
+    for name, sdl in sorted(SOURCES.items())
+    for labels in sorted({(), override_labels(sdl)})
+]
+
+
 @cache
-def _case(name: str) -> tuple[PlanningCase, dict[str, GraphQLSchema]]:
-    case = PlanningCase.load(name, SOURCES[name])
+def _case(name: str, labels: tuple[str, ...] = ()) -> tuple[PlanningCase, dict[str, GraphQLSchema]]:
+    case = PlanningCase.load(name, SOURCES[name], labels)
     return case, subgraph_schemas(case.supergraph)
 
 
@@ -53,13 +62,14 @@ def test_every_test_supergraph_is_covered() -> None:
     assert "bench/data/supergraph.graphql" in SOURCES
     assert "test_interface_object.SUPERGRAPH" in SOURCES
     assert len(SOURCES) >= 30
+    assert ("test_override.SUPERGRAPH", ("beta",)) in [tuple(c.values) for c in CASES]
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("name", sorted(SOURCES))
-def test_random_operations_plan_into_valid_fetches(name: str) -> None:
-    case, schemas = _case(name)
-    failures = PLANNING_FAILURES.setdefault(name, {})
+@pytest.mark.parametrize(("name", "labels"), CASES)
+def test_random_operations_plan_into_valid_fetches(name: str, labels: tuple[str, ...]) -> None:
+    case, schemas = _case(name, labels)
+    failures = PLANNING_FAILURES.setdefault(name + (f" {list(labels)}" if labels else ""), {})
 
     @settings(
         max_examples=EXAMPLES,
