@@ -163,11 +163,12 @@ class _Document:
         if self.no_directives:
             self.no_directives = False  # only the first (the subscription's root field)
             return ""
+        # Draws shrink towards 0: no directive is the simplest choice.
         choice = self.draw(st.integers(0, 7))
-        if choice > 2:
+        if choice < 5:
             return ""
-        directive = "skip" if choice == 0 else "include"
-        if choice == 2:
+        directive = "include" if choice == 7 else "skip"
+        if choice == 5:
             return f" @{directive}(if: {json.dumps(self.draw(st.booleans()))})"
         variable = self.draw(st.sampled_from(["c0", "c1", "c2"]))
         self.variables[variable] = "Boolean!"
@@ -190,7 +191,7 @@ class _Document:
     def value(self, type_: GraphQLInputType, depth: int, const: bool = False) -> str:
         """A literal of ``type_``, or a variable (also inside lists and input objects) unless
         ``const`` (a variable's default value)."""
-        if not const and self.draw(st.integers(0, 3)) == 0:
+        if not const and self.draw(st.integers(0, 3)) == 3:
             variable = self.unique("v")
             declared = str(type_)
             if not isinstance(type_, GraphQLNonNull) and self.draw(st.booleans()):

@@ -35,7 +35,7 @@ from tests.planning.random_operations import (
 
 SOURCES = supergraph_sources()
 #: Drawn operations per supergraph: the whole file stays well under a minute.
-EXAMPLES = 50
+EXAMPLES = 40
 
 #: Valid operations the planner refused (QUERY_PLANNING_FAILED), per supergraph: message ->
 #: the shortest operation seen. ``tests/planning/conftest.py`` prints them after the run.
