@@ -33,6 +33,7 @@ from graphql import (
     NamedTypeNode,
     NameNode,
     ObjectTypeDefinitionNode,
+    OperationDefinitionNode,
     OperationType,
     OperationTypeDefinitionNode,
     ScalarTypeDefinitionNode,
@@ -378,7 +379,21 @@ def validate_fetch(fetch: Fetch, schemas: dict[str, GraphQLSchema]) -> list[str]
         return [f"{where}\n  does not parse: {error.message}"]
     problems = [f"{where}\n  {_located(error)}" for error in validate(schema, document)]
     problems.extend(f"{where}\n  {problem}" for problem in _representation_problems(fetch, schema))
+    problems.extend(f"{where}\n  {problem}" for problem in _variable_problems(fetch, document))
     return problems
+
+
+def _variable_problems(fetch: Fetch, document: DocumentNode) -> list[str]:
+    """The executor sends only ``fetch.variables`` (and the representations): a variable
+    the operation declares but the fetch does not send would reach the subgraph as null."""
+    declared = {
+        definition.variable.name.value
+        for node in document.definitions
+        if isinstance(node, OperationDefinitionNode)
+        for definition in node.variable_definitions or ()
+    }
+    missing = sorted(declared - set(fetch.variables) - {"representations"})
+    return [f"declares ${name} but the fetch does not send it" for name in missing]
 
 
 def _located(error: GraphQLError) -> str:

@@ -271,6 +271,7 @@ def test_enum_values_and_variables_are_checked(schemas: dict[str, GraphQLSchema]
         "  Variable '$id' is not defined. (at 1:20, 1:1)",
         "  Variable '$s' is never used. (at 1:7)",
         "  Value 'CLOSED' does not exist in 'Status' enum. (at 1:20)",
+        "  declares $s but the fetch does not send it",
     ]
 
 
@@ -410,4 +411,14 @@ type Query @join__type(graph: A) { nodes: [Node!]! }
     assert problems == [
         "fetch to 'a': {nodes{id}}\n  cannot check: the subgraph's rebuilt schema is invalid: "
         "Interface field Node.size expected but Box does not provide it."
+    ]
+
+
+def test_a_declared_variable_the_fetch_does_not_send(schemas: dict[str, GraphQLSchema]) -> None:
+    sent = Fetch("shop", "mutation($id: ID!){order(id: $id){id}}", ("id",))
+    unsent = Fetch("shop", "mutation($id: ID!){order(id: $id){id}}", ())
+    assert validate_plan(sent, schemas) == []
+    assert validate_plan(unsent, schemas) == [
+        "fetch to 'shop': mutation($id: ID!){order(id: $id){id}}\n"
+        "  declares $id but the fetch does not send it"
     ]
