@@ -16,6 +16,7 @@ Seeded (``derandomize``: the same operations every run) and bounded (``max_examp
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from functools import cache
 
@@ -34,8 +35,9 @@ from tests.planning.random_operations import (
 )
 
 SOURCES = supergraph_sources()
-#: Drawn operations per supergraph: the whole file stays well under a minute.
-EXAMPLES = 40
+#: Drawn operations per supergraph: the whole file stays under a minute. A deeper search:
+#: ``RANDOM_OPERATIONS_EXAMPLES=1000 pytest tests/planning/test_random_operations.py``.
+EXAMPLES = int(os.environ.get("RANDOM_OPERATIONS_EXAMPLES", "40"))
 
 #: Valid operations the planner refused (QUERY_PLANNING_FAILED), per supergraph: message ->
 #: the shortest operation seen. ``tests/planning/conftest.py`` prints them after the run.
