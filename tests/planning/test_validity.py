@@ -21,6 +21,8 @@ from graphql import (
     validate_schema,
 )
 
+from gateway.engine_config import EngineConfig
+from gateway.limits.config import LimitsConfig
 from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import NormalizedOperation, normalize, select_operation
 from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, QueryPlan, Sequence
@@ -31,8 +33,10 @@ from gateway.planning.validity import (
     subgraph_schemas,
     validate_plan,
 )
+from gateway.state import SupergraphState
 from gateway.supergraph import Supergraph
 from tests.planning.header import INACCESSIBLE_LINK, supergraph
+from tests.planning.kit import KitSubgraph, kit_gateway, validated_plans
 
 SUPERGRAPH = supergraph(
     ["accounts", "billing", "media", "shop"],
@@ -422,3 +426,28 @@ def test_a_declared_variable_the_fetch_does_not_send(schemas: dict[str, GraphQLS
         "fetch to 'shop': mutation($id: ID!){order(id: $id){id}}\n"
         "  declares $id but the fetch does not send it"
     ]
+
+
+# -- the planner tests' wiring -----------------------------------------------------------
+
+
+def test_validated_plans_wraps_the_gateways_planner_once() -> None:
+    parsed = Supergraph.parse(SUPERGRAPH)
+    with validated_plans(), validated_plans():
+        wrapped = SupergraphState(parsed, EngineConfig(), LimitsConfig()).planner
+    assert isinstance(wrapped, ValidatingPlanner) and isinstance(wrapped.planner, Planner)
+    plain = SupergraphState(parsed, EngineConfig(), LimitsConfig()).planner
+    assert isinstance(plain, Planner)
+
+
+async def test_a_kit_gateway_validates_its_plans_after_a_reload_too() -> None:
+    sdl = supergraph(["a"], "type Query @join__type(graph: A) { hello: String }")
+    hello = KitSubgraph(
+        "a", "type Query { hello: String }", resolvers={"Query.hello": lambda *_: "hi"}
+    )
+    async with kit_gateway(sdl, hello) as gw:
+        assert isinstance(gw.gateway.state.planner, ValidatingPlanner)
+        assert (await gw.run("{ hello }"))[1] == {"data": {"hello": "hi"}}
+        await gw.gateway.reload(sdl)
+        assert isinstance(gw.gateway.state.planner, ValidatingPlanner)
+        assert (await gw.run("{ hello }"))[1] == {"data": {"hello": "hi"}}
