@@ -118,6 +118,14 @@ FOUND = [
         id="client-alias-__typename-on-abstract-type",
     ),
     pytest.param(
+        "test_abstract_entities.SUPERGRAPH",
+        "{ people { favorite { __typename } __typename: wishlist { id } } }",
+        # A client field with a selection aliased `__typename` where the planner needs the
+        # object's `__typename` (Person's representation for catalog): the two merge into
+        # `__typename { ... }`, and `wishlist` is not asked for at all.
+        id="client-alias-__typename-with-selection-on-entity",
+    ),
+    pytest.param(
         "test_enums_inputs.SUPERGRAPH",
         "{ paints(color: GREEN) { name } }",
         # Color.GREEN is only catalog's, paints is paint's: the argument is forwarded as is
