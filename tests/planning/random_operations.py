@@ -3,12 +3,13 @@
 ``operations(schema)`` draws the text of one operation (query, mutation or subscription)
 and the values of its ``@skip``/``@include`` variables: nested selections (entity
 boundaries come with the supergraph), inline and named fragments on objects, interfaces
-and unions, ``__typename`` at any level, aliases (and the same response key twice),
+and unions, ``__typename`` at any level, introspection beside fetched root fields, aliases
+(the same response key twice, client aliases named like other fields or ``__typename``),
 arguments as literals or variables, required ones always given. Most drawn operations are
 valid; callers keep the valid ones (``hypothesis.assume``), graphql-core deciding.
 
-``plan_operation`` normalizes and plans a document as the gateway does
-(``gateway/state.py``'s planner) and returns the plan or the planning error.
+``PlanningCase.plan`` normalizes and plans a document as the gateway does (the planner
+``gateway/state.py`` builds) and returns the plan or the planning error.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class _Document:
         for _ in range(self.draw(st.integers(1, most))):
             kind = self.draw(
                 st.sampled_from(
-                    ["field", "field", "field", "typename", "inline", "spread", "again"]
+                    ["field", "field", "field", "typename", "inline", "spread", "again", "meta"]
                 )
             )
             item = self._item(kind, parent, depth, fields_here)
@@ -97,9 +98,17 @@ class _Document:
         depth: int,
         fields_here: list[tuple[str, GraphQLField, str]],
     ) -> str | None:
+        if kind == "meta" and parent is not self.schema.query_type:
+            kind = "field"
         if kind == "typename" or (isinstance(parent, GraphQLUnionType) and kind == "field"):
             alias = self.unique("t") + ": " if self.draw(st.booleans()) else ""
             return alias + "__typename" + self._directives()
+        if kind == "meta":
+            # Introspection beside fetched fields: the gateway answers it itself.
+            if self.draw(st.booleans()):
+                return "__schema { queryType { name } }" + self._directives()
+            named = self.draw(st.sampled_from(sorted(self.schema.type_map)))
+            return f'__type(name: "{named}") {{ name kind }}' + self._directives()
         if kind == "field":
             return self._field(parent, depth, fields_here)
         if kind == "again" and fields_here:
