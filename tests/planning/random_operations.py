@@ -106,9 +106,9 @@ class _Document:
         if kind == "meta":
             # Introspection beside fetched fields: the gateway answers it itself.
             if self.draw(st.booleans()):
-                return "__schema { queryType { name } }" + self._directives()
+                return "__schema" + self._directives() + " { queryType { name } }"
             named = self.draw(st.sampled_from(sorted(self.schema.type_map)))
-            return f'__type(name: "{named}") {{ name kind }}' + self._directives()
+            return f'__type(name: "{named}")' + self._directives() + " { name kind }"
         if kind == "field":
             return self._field(parent, depth, fields_here)
         if kind == "again" and fields_here:
