@@ -37,7 +37,7 @@ from tests.planning.random_operations import (
 SOURCES = supergraph_sources()
 #: Drawn operations per supergraph: the whole file stays under a minute. A deeper search:
 #: ``RANDOM_OPERATIONS_EXAMPLES=1000 pytest tests/planning/test_random_operations.py``.
-EXAMPLES = int(os.environ.get("RANDOM_OPERATIONS_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("RANDOM_OPERATIONS_EXAMPLES", "50"))
 
 #: Valid operations the planner refused (QUERY_PLANNING_FAILED), per supergraph: message ->
 #: the shortest operation seen. ``tests/planning/conftest.py`` prints them after the run.
