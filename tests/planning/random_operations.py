@@ -3,18 +3,20 @@
 ``operations(schema)`` draws the text of one operation (query, mutation or subscription)
 and the values of its ``@skip``/``@include`` variables: nested selections (entity
 boundaries come with the supergraph), inline and named fragments on objects, interfaces
-and unions, ``__typename`` at any level, aliases (and the same response key twice),
+and unions, ``__typename`` at any level, introspection beside fetched root fields, aliases
+(the same response key twice, client aliases named like other fields or ``__typename``),
 arguments as literals or variables, required ones always given. Most drawn operations are
 valid; callers keep the valid ones (``hypothesis.assume``), graphql-core deciding.
 
-``plan_operation`` normalizes and plans a document as the gateway does
-(``gateway/state.py``'s planner) and returns the plan or the planning error.
+``PlanningCase.plan`` normalizes and plans a document as the gateway does (the planner
+``gateway/state.py`` builds) and returns the plan or the planning error.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,19 +68,20 @@ class _Document:
     conditions: dict[str, bool] = field(default_factory=dict)
     fragments: list[tuple[str, str, str]] = field(default_factory=list)  # name, type, text
     names: itertools.count[int] = field(default_factory=itertools.count)
+    no_directives: bool = False
 
     def unique(self, prefix: str) -> str:
         return f"{prefix}{next(self.names)}"
 
     # -- selections ----------------------------------------------------------------------
 
-    def selection_set(self, parent: Composite, depth: int) -> str:
+    def selection_set(self, parent: Composite, depth: int, most: int = 2) -> str:
         items: list[str] = []
         fields_here: list[tuple[str, GraphQLField, str]] = []  # (head, field, key)
-        for _ in range(self.draw(st.integers(1, 3))):
+        for _ in range(self.draw(st.integers(1, most))):
             kind = self.draw(
                 st.sampled_from(
-                    ["field", "field", "field", "typename", "inline", "spread", "again"]
+                    ["field", "field", "field", "typename", "inline", "spread", "again", "meta"]
                 )
             )
             item = self._item(kind, parent, depth, fields_here)
@@ -95,9 +98,17 @@ class _Document:
         depth: int,
         fields_here: list[tuple[str, GraphQLField, str]],
     ) -> str | None:
+        if kind == "meta" and parent is not self.schema.query_type:
+            kind = "field"
         if kind == "typename" or (isinstance(parent, GraphQLUnionType) and kind == "field"):
             alias = self.unique("t") + ": " if self.draw(st.booleans()) else ""
             return alias + "__typename" + self._directives()
+        if kind == "meta":
+            # Introspection beside fetched fields: the gateway answers it itself.
+            if self.draw(st.booleans()):
+                return "__schema" + self._directives() + " { queryType { name } }"
+            named = self.draw(st.sampled_from(sorted(self.schema.type_map)))
+            return f'__type(name: "{named}")' + self._directives() + " { name kind }"
         if kind == "field":
             return self._field(parent, depth, fields_here)
         if kind == "again" and fields_here:
@@ -130,8 +141,14 @@ class _Document:
         arguments = self._arguments(definition)
         used = {key for _, _, key in fields_here}
         alias = ""
-        if self.draw(st.booleans()) or name in used:
+        how = self.draw(st.integers(0, 2))
+        if how == 1 or name in used:
             alias = self.unique(f"{name}_") + ": "
+        elif how == 2:
+            # Another field's name as the alias: the planner's own fields (keys,
+            # requirements) must not collide with the client's response keys.
+            other = self.draw(st.sampled_from([*sorted(parent.fields), "__typename"]))
+            alias = f"{other}: " if other != name and other not in used else ""
         head = f"{alias}{name}{arguments}"
         fields_here.append((head, definition, alias[:-2] or name))
         return head + self._directives() + self._below(definition, depth)
@@ -152,11 +169,15 @@ class _Document:
         return name
 
     def _directives(self) -> str:
-        choice = self.draw(st.integers(0, 7))
-        if choice > 2:
+        if self.no_directives:
+            self.no_directives = False  # only the first (the subscription's root field)
             return ""
-        directive = "skip" if choice == 0 else "include"
-        if choice == 2:
+        # Draws shrink towards 0: no directive is the simplest choice.
+        choice = self.draw(st.integers(0, 7))
+        if choice < 5:
+            return ""
+        directive = "include" if choice == 7 else "skip"
+        if choice == 5:
             return f" @{directive}(if: {json.dumps(self.draw(st.booleans()))})"
         variable = self.draw(st.sampled_from(["c0", "c1", "c2"]))
         self.variables[variable] = "Boolean!"
@@ -173,24 +194,29 @@ class _Document:
             )
             if not required and not self.draw(st.booleans()):
                 continue
-            if self.draw(st.integers(0, 2)) == 0:
-                variable = self.unique("v")
-                self.variables[variable] = str(argument.type)
-                given.append(f"{name}: ${variable}")
-            else:
-                given.append(f"{name}: {self.value(argument.type, 0)}")
+            given.append(f"{name}: {self.value(argument.type, 0)}")
         return f"({', '.join(given)})" if given else ""
 
-    def value(self, type_: GraphQLInputType, depth: int) -> str:
+    def value(self, type_: GraphQLInputType, depth: int, const: bool = False) -> str:
+        """A literal of ``type_``, or a variable (also inside lists and input objects) unless
+        ``const`` (a variable's default value)."""
+        if not const and self.draw(st.integers(0, 3)) == 3:
+            variable = self.unique("v")
+            declared = str(type_)
+            if not isinstance(type_, GraphQLNonNull) and self.draw(st.booleans()):
+                declared += " = " + self._value(type_, depth, const=True)  # a default
+            self.variables[variable] = declared
+            return f"${variable}"
         if isinstance(type_, GraphQLNonNull):
-            return self._value(type_.of_type, depth)
+            return self._value(type_.of_type, depth, const)
         if self.draw(st.integers(0, 9)) == 0:
             return "null"
-        return self._value(type_, depth)
+        return self._value(type_, depth, const)
 
-    def _value(self, type_: Any, depth: int) -> str:
+    def _value(self, type_: Any, depth: int, const: bool = False) -> str:
         if isinstance(type_, GraphQLList):
-            items = [self.value(type_.of_type, depth) for _ in range(self.draw(st.integers(0, 2)))]
+            count = self.draw(st.integers(0, 2))
+            items = [self.value(type_.of_type, depth, const) for _ in range(count)]
             return "[" + ", ".join(items) + "]"
         if isinstance(type_, GraphQLEnumType):
             return str(self.draw(st.sampled_from(list(type_.values))))
@@ -201,7 +227,7 @@ class _Document:
                     input_field.default_value is Undefined
                 )
                 if required or (depth < 2 and self.draw(st.booleans())):
-                    given.append(f"{name}: {self.value(input_field.type, depth + 1)}")
+                    given.append(f"{name}: {self.value(input_field.type, depth + 1, const)}")
             return "{" + ", ".join(given) + "}"
         return self._scalar(type_)
 
@@ -243,9 +269,11 @@ def operations(draw: Any, schema: GraphQLSchema) -> tuple[str, dict[str, Any]]:
     if kind == "subscription":
         # One root field (the spec's single-field rule), without directives there.
         fields_here: list[tuple[str, GraphQLField, str]] = []
-        body = "{ " + (document._field(root, depth, fields_here) or "__typename") + " }"
+        document.no_directives = True
+        head = document._field(root, depth, fields_here) or "__typename"
+        body = "{ " + head + " }"
     else:
-        body = document.selection_set(root, depth)
+        body = document.selection_set(root, depth, most=4)
     name = draw(st.sampled_from(["", " Op"]))
     variables = ", ".join(f"${v}: {t}" for v, t in document.variables.items())
     header = kind + name + (f"({variables})" if variables else "")
@@ -265,9 +293,11 @@ class PlanningCase:
     state: SupergraphState
 
     @classmethod
-    def load(cls, name: str, sdl: str) -> PlanningCase:
+    def load(cls, name: str, sdl: str, labels: tuple[str, ...] = ()) -> PlanningCase:
+        """``labels``: the progressive ``@override`` labels the gateway enables."""
         supergraph = Supergraph.parse(sdl)
-        return cls(name, supergraph, SupergraphState(supergraph, EngineConfig(), LimitsConfig()))
+        engine = EngineConfig(override_labels=list(labels))
+        return cls(name, supergraph, SupergraphState(supergraph, engine, LimitsConfig()))
 
     def validation_errors(self, text: str) -> list[str]:
         return [e.message for e in validate(self.supergraph.api_schema, parse(text))]
@@ -307,3 +337,8 @@ def supergraph_sources() -> dict[str, str]:
         if sdl not in unique.values():
             unique[name] = sdl
     return unique
+
+
+def override_labels(sdl: str) -> tuple[str, ...]:
+    """The progressive ``@override`` labels a supergraph uses (planned with and without)."""
+    return tuple(sorted(set(re.findall(r'overrideLabel:\s*"([^"]+)"', sdl))))

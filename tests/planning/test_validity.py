@@ -21,6 +21,8 @@ from graphql import (
     validate_schema,
 )
 
+from gateway.engine_config import EngineConfig
+from gateway.limits.config import LimitsConfig
 from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import NormalizedOperation, normalize, select_operation
 from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, QueryPlan, Sequence
@@ -31,8 +33,10 @@ from gateway.planning.validity import (
     subgraph_schemas,
     validate_plan,
 )
+from gateway.state import SupergraphState
 from gateway.supergraph import Supergraph
 from tests.planning.header import INACCESSIBLE_LINK, supergraph
+from tests.planning.kit import KitSubgraph, kit_gateway, validated_plans
 
 SUPERGRAPH = supergraph(
     ["accounts", "billing", "media", "shop"],
@@ -271,6 +275,7 @@ def test_enum_values_and_variables_are_checked(schemas: dict[str, GraphQLSchema]
         "  Variable '$id' is not defined. (at 1:20, 1:1)",
         "  Variable '$s' is never used. (at 1:7)",
         "  Value 'CLOSED' does not exist in 'Status' enum. (at 1:20)",
+        "  declares $s but the fetch does not send it",
     ]
 
 
@@ -389,3 +394,60 @@ def test_the_rebuilt_schemas_match_the_fixture_subgraphs(module_name: str) -> No
         assert ours - theirs == set(), kit.name
         missing = {e for e in theirs - ours if e.split("(")[0].split("->")[0] not in expected_extra}
         assert missing == set(), kit.name
+
+
+def test_a_supergraph_whose_subgraph_schema_cannot_be_rebuilt_is_reported() -> None:
+    """A subgraph where an implementation lacks an interface field (no composition would
+    write this): the fetch is reported as uncheckable, validation does not raise."""
+    sdl = supergraph(
+        ["a", "b"],
+        """
+interface Node @join__type(graph: A) { id: ID! size: Int }
+type Box implements Node @join__implements(graph: A, interface: "Node") @join__type(graph: A) @join__type(graph: B) {
+  id: ID!
+  size: Int @join__field(graph: B)
+}
+type Query @join__type(graph: A) { nodes: [Node!]! }
+""",
+    )
+    schemas = subgraph_schemas(Supergraph.parse(sdl))
+    problems = validate_plan(Fetch("a", "{nodes{id}}", ()), schemas)
+    assert problems == [
+        "fetch to 'a': {nodes{id}}\n  cannot check: the subgraph's rebuilt schema is invalid: "
+        "Interface field Node.size expected but Box does not provide it."
+    ]
+
+
+def test_a_declared_variable_the_fetch_does_not_send(schemas: dict[str, GraphQLSchema]) -> None:
+    sent = Fetch("shop", "mutation($id: ID!){order(id: $id){id}}", ("id",))
+    unsent = Fetch("shop", "mutation($id: ID!){order(id: $id){id}}", ())
+    assert validate_plan(sent, schemas) == []
+    assert validate_plan(unsent, schemas) == [
+        "fetch to 'shop': mutation($id: ID!){order(id: $id){id}}\n"
+        "  declares $id but the fetch does not send it"
+    ]
+
+
+# -- the planner tests' wiring -----------------------------------------------------------
+
+
+def test_validated_plans_wraps_the_gateways_planner_once() -> None:
+    parsed = Supergraph.parse(SUPERGRAPH)
+    with validated_plans(), validated_plans():
+        wrapped = SupergraphState(parsed, EngineConfig(), LimitsConfig()).planner
+    assert isinstance(wrapped, ValidatingPlanner) and isinstance(wrapped.planner, Planner)
+    plain = SupergraphState(parsed, EngineConfig(), LimitsConfig()).planner
+    assert isinstance(plain, Planner)
+
+
+async def test_a_kit_gateway_validates_its_plans_after_a_reload_too() -> None:
+    sdl = supergraph(["a"], "type Query @join__type(graph: A) { hello: String }")
+    hello = KitSubgraph(
+        "a", "type Query { hello: String }", resolvers={"Query.hello": lambda *_: "hi"}
+    )
+    async with kit_gateway(sdl, hello) as gw:
+        assert isinstance(gw.gateway.state.planner, ValidatingPlanner)
+        assert (await gw.run("{ hello }"))[1] == {"data": {"hello": "hi"}}
+        await gw.gateway.reload(sdl)
+        assert isinstance(gw.gateway.state.planner, ValidatingPlanner)
+        assert (await gw.run("{ hello }"))[1] == {"data": {"hello": "hi"}}
