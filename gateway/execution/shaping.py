@@ -27,7 +27,8 @@ _TYPENAME = 1
 _INTROSPECTION = 2
 _OTHER = 3  # lists, objects, enums: ``_value``
 
-_Table = dict[str, list[tuple[str, int, NField]]]
+_Entry = tuple[str, int, NField, str]  # response key, kind, field, key in the data
+_Table = dict[str, list[_Entry]]
 
 
 def _table(selection: NSelection) -> _Table:
@@ -38,8 +39,8 @@ def _table(selection: NSelection) -> _Table:
     return table
 
 
-def _entries(fields: list[NField]) -> list[tuple[str, int, NField]]:
-    entries: list[tuple[str, int, NField]] = []
+def _entries(fields: list[NField]) -> list[_Entry]:
+    entries: list[_Entry] = []
     for nfield in fields:
         if nfield.name == "__typename":
             kind = _TYPENAME
@@ -54,11 +55,11 @@ def _entries(fields: list[NField]) -> list[tuple[str, int, NField]]:
             kind = _SCALAR
         else:
             kind = _OTHER
-        entries.append((nfield.key, kind, nfield))
+        entries.append((nfield.key, kind, nfield, nfield.source))
     return entries
 
 
-def _interface_fields(selection: NSelection, table: _Table) -> list[tuple[str, int, NField]]:
+def _interface_fields(selection: NSelection, table: _Table) -> list[_Entry]:
     """The fields of an object still typed as its interface: an ``@interfaceObject``
     entity whose concrete type no subgraph could tell (the interface's owner answered
     null for it). Only what is selected on the interface itself applies (``own``): a
@@ -99,8 +100,8 @@ class Shaper:
             fields = table[type_name]
         out: JSONObject = {}
         get = obj.get
-        for key, kind, nfield in fields:
-            value = get(key, _MISSING)
+        for key, kind, nfield, source in fields:
+            value = get(source, _MISSING)
             if kind == _SCALAR and value is not None and value is not _MISSING:
                 out[key] = value  # the common case, inline: most fields are scalars
             elif kind == _TYPENAME:

@@ -57,6 +57,15 @@ class NField:
     introspection: bool = False
     #: For enum fields: the values the API schema has (a subgraph may hold more).
     enum_values: frozenset[str] | None = None
+    #: Where the field's value sits in the subgraphs' data when not at ``key``: a client
+    #: alias ``__typename`` on another field (``__typename: price``) would collide with
+    #: the ``__typename`` the gateway itself reads, so it travels as ``_gw0___typename``.
+    data_key: str = ""
+
+    @property
+    def source(self) -> str:
+        """The key of the field's value in the merged subgraph data."""
+        return self.data_key or self.key
 
     @property
     def list_depth(self) -> int:
@@ -86,6 +95,9 @@ class NormalizedOperation:
     root: NSelection
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
+
+
+_TYPENAME_ALIAS = "_gw0___typename"
 
 
 def select_operation(
@@ -200,6 +212,7 @@ class Normalizer:
             type_name,
             chain,
             introspection=introspection,
+            data_key=_TYPENAME_ALIAS if key == "__typename" else "",
         )
         if definition is not None:
             return_type = _named(definition.type)

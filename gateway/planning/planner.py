@@ -24,6 +24,7 @@ from gateway.planning.fetch_graph import PlanningError
 from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import NormalizedOperation
 from gateway.planning.plan import PlanNode, QueryPlan, Sequence
+from gateway.planning.selection import INTERNAL_ALIAS
 from gateway.planning.walk import Walk
 
 __all__ = ["Planner", "PlanningError"]
@@ -73,7 +74,10 @@ class Planner:
             node: PlanNode | None = wrap(Sequence, nodes)
         else:
             node = emitter.levels(groups) if groups else None
-        return QueryPlan(node, operation, has_introspection, frozenset(walk.client_keys))
+        # Keys the client's fields travel under in the data but never see (``_gw0___typename``)
+        # are internal: error paths map them back to the client's key.
+        keys = frozenset(k for k in walk.client_keys if not INTERNAL_ALIAS.match(k))
+        return QueryPlan(node, operation, has_introspection, keys)
 
 
 def operation_hash(operation: NormalizedOperation) -> str:

@@ -80,7 +80,7 @@ class Walk(EntityJumps):
         condition: bool = False,
     ) -> tuple[set[FetchGroup], SubField]:
         subgraph = group.subgraph
-        key = None if internal else nfield.key
+        key = None if internal else nfield.source
         if nfield.name == "__typename":
             return {group}, target.add_field("__typename", key=key, client_keys=self.client_keys)
         resolvable = self.graph.can_resolve(type_name, nfield.name, subgraph, provided)
@@ -321,7 +321,7 @@ def client_keys(root: NSelection) -> dict[str, set[tuple[str, str]]]:
         seen.add(id(selection))
         for fields in selection.by_type.values():
             for nfield in fields:
-                keys.setdefault(nfield.key, set()).add(
+                keys.setdefault(nfield.source, set()).add(
                     (nfield.name, print_arguments(nfield.arguments))
                 )
                 if nfield.selection is not None:
