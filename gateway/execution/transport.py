@@ -14,6 +14,7 @@ import orjson
 
 from gateway.execution.http_clients import HTTPClient, PostFailed, http_client
 from gateway.execution.inflight import InFlight
+from gateway.observability.fetch import observe_fetches
 from gateway.types import JSONObject
 
 
@@ -41,6 +42,8 @@ class SubgraphTransport:
         self.dedupe = dedupe
         self.client = client or http_client("aiohttp")
         self._in_flight: InFlight[JSONObject] = InFlight()
+        # Observability: each subgraph request timed, counted, traced (traceparent sent).
+        self._post = observe_fetches(self._post)  # type: ignore[method-assign,assignment]
 
     async def send(
         self,
