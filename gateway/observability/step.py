@@ -87,6 +87,9 @@ class ObservabilityStep(Step):
         self.gateway: Gateway | None = None
         self._next_readout = 0.0
         self._seen: dict[tuple[str, str], int] = {}
+        # Per (subgraph, outcome): its metrics' children, looked up once (subgraph names
+        # come from the supergraph, outcomes are four: the dict stays small).
+        self._fetch_children: dict[tuple[str, str], tuple[Any, Any, Any]] = {}
         self.active = self.metrics is not None or self.tracing is not None or self.log is not None
 
     def bind(self, gateway: Gateway) -> None:
@@ -173,14 +176,18 @@ class ObservabilityStep(Step):
 
     def fetched(self, subgraph: str, outcome: str, seconds: float) -> None:
         """One subgraph request ended (``gateway.observability.fetch``)."""
-        m = self.metrics
-        if m is None:
-            return
-        m.subgraph_requests.labels(subgraph, outcome).inc()
-        m.subgraph_duration.labels(subgraph).observe(seconds)
-        if outcome != "ok":
-            kind = "graphql" if outcome == "errors" else outcome
-            m.subgraph_errors.labels(subgraph, kind).inc()
+        children = self._fetch_children.get((subgraph, outcome))
+        if children is None:
+            if self.metrics is None:
+                return
+            children = self._fetch_children[(subgraph, outcome)] = _fetch_children(
+                self.metrics, subgraph, outcome
+            )
+        count, duration, error = children
+        count.inc()
+        duration.observe(seconds)
+        if error is not None:
+            error.inc()
 
     # -- the end of an operation ------------------------------------------------------
 
@@ -245,6 +252,18 @@ class ObservabilityStep(Step):
     async def close(self) -> None:
         if self.tracing is not None:
             self.tracing.close()
+
+
+def _fetch_children(m: Metrics, subgraph: str, outcome: str) -> tuple[Any, Any, Any]:
+    error = None
+    if outcome != "ok":
+        kind = "graphql" if outcome == "errors" else outcome
+        error = m.subgraph_errors.labels(subgraph, kind)
+    return (
+        m.subgraph_requests.labels(subgraph, outcome),
+        m.subgraph_duration.labels(subgraph),
+        error,
+    )
 
 
 def _error_codes(errors: Any) -> list[str]:
