@@ -3,14 +3,18 @@ prometheus-client's own text parser."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from subgraphs.progress.state import channel_for
 from tests.observability.kit import COURSE, Observed, observed_platform
 from tests.servers import bound_socket
+from tests.subscriptions.helpers import as_user, websocket
 
 FAMILIES = {
     "gateway_requests",
@@ -182,5 +186,55 @@ async def test_operation_and_client_labels_stay_bounded() -> None:
             client_version="other",
             outcome="ok",
         )
+        == 1
+    )
+
+
+async def test_allowlist_refusals_are_counted() -> None:
+    manifest = Path(__file__).resolve().parents[2] / "persisted_queries" / "manifest.json"
+    persisted = {"mode": "allowlist", "manifest": str(manifest)}
+    async with observed_platform(persisted=persisted) as platform, httpx.AsyncClient() as http:
+        before = await scrape(http, platform)
+        body = {"query": "{ courses(first: 1) { nodes { id } } }"}
+        refusal = (await post(http, platform, body)).json()
+        after = await scrape(http, platform)
+    assert refusal["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_IN_LIST"
+    name = "gateway_request_refusals_total"
+    code = "PERSISTED_QUERY_NOT_IN_LIST"
+    assert value(after, name, code=code) - value(before, name, code=code) == 1
+    apq = "gateway_persisted_queries_total"
+    assert value(after, apq, result="refused") - value(before, apq, result="refused") == 1
+
+
+async def test_websocket_connections_and_subscriptions() -> None:
+    async with observed_platform() as platform, httpx.AsyncClient() as http:
+        before = await scrape(http, platform)
+        user = platform.data.users[0]["id"]
+        ws_url = "ws" + platform.url.removeprefix("http")
+        async with websocket(ws_url) as client:
+            await client.init(as_user(user))
+            await client.subscribe("s", "subscription Live { progressUpdated { occurredAt } }")
+            for _ in range(500):  # subscribed once the progress subgraph has the subscriber
+                if platform.subgraphs.apps["progress"].state.broker.subscriber_count(
+                    channel_for(user)
+                ):
+                    break
+                await asyncio.sleep(0.01)
+            during = await scrape(http, platform)
+            await client.send({"id": "s", "type": "complete"})
+        for _ in range(200):  # the server notices the close on its own schedule
+            after = await scrape(http, platform)
+            if value(after, "gateway_websocket_connections") == 0:
+                break
+            await asyncio.sleep(0.01)
+    assert value(during, "gateway_websocket_connections") == 1
+    assert value(after, "gateway_websocket_connections") == 0
+    started = "gateway_subscriptions_started_total"
+    assert value(during, started, operation="Live") - value(before, started, operation="Live") == 1
+    requests = "gateway_requests_total"
+    labels = {"operation": "Live", "client_name": "", "client_version": ""}
+    assert (
+        value(during, requests, **labels, outcome="subscribed")
+        - value(before, requests, **labels, outcome="subscribed")
         == 1
     )
