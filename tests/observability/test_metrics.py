@@ -115,7 +115,7 @@ async def test_requests_latency_subgraphs_caches_and_refusals() -> None:
 async def test_subgraph_timeouts_and_failures_are_counted() -> None:
     closed = bound_socket()  # bound, never listening: connections are refused
     port = closed.getsockname()[1]
-    overrides = {
+    overrides: dict[str, dict[str, Any]] = {
         "users": {"url": f"http://127.0.0.1:{port}/graphql"},
         "courses": {"timeout_seconds": 0.000001},
     }
