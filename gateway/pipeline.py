@@ -214,7 +214,7 @@ class Gateway:
         await self.steps.request_received(context)
         text = await self.persisted.resolve(params, context)
         await self.steps.document_resolved(context, text)
-        document = state.documents.get(text)
+        document = await state.documents.load(text)
         await self.steps.validated(context, document)
         operation = select_operation(document.operations, params.operation_name)
         kind = operation.operation.value

@@ -7,34 +7,76 @@ supergraph it was computed for.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import orjson
-from cachetools import LRUCache
 
+from gateway.caches import COST_CACHE_BYTES, PLAN_CACHE_BYTES, BoundedCache
 from gateway.documents import DocumentCache, ValidDocument
 from gateway.engine_config import EngineConfig
 from gateway.limits import CostReport, LimitsConfig, check_cost
 from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import normalize, select_operation
-from gateway.planning.plan import QueryPlan
+from gateway.planning.plan import Fetch, Flatten, PlanNode, QueryPlan
 from gateway.planning.planner import Planner
 from gateway.supergraph import Supergraph
 
 PlanKey = tuple[str, str | None, tuple[bool, ...], str]
+CostKey = tuple[str, str | None, bytes]
+
+#: Estimated bytes a plan keeps alive per character of its subgraph operations (its
+#: normalized operation and fetch nodes grow with them; ~40 measured), and its fixed part.
+PLAN_BYTES_PER_CHAR = 64
+PLAN_BYTES = 4096
+#: Estimated bytes of a cost report (a few numbers) beside its key.
+COST_BYTES = 1024
+
+
+def _operation_chars(node: PlanNode | None) -> int:
+    """Characters of every subgraph operation in the plan (walked without recursion)."""
+    total = 0
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        if isinstance(current, Fetch):
+            total += len(current.operation)
+        elif isinstance(current, Flatten):
+            stack.append(current.node)
+        else:
+            stack.extend(current.nodes)
+    return total
+
+
+def weigh_plan(key: PlanKey, plan: QueryPlan) -> int:
+    """What a plan-cache entry keeps alive, in bytes (an estimate, rounded up)."""
+    return PLAN_BYTES + sys.getsizeof(key[0]) + PLAN_BYTES_PER_CHAR * _operation_chars(plan.node)
+
+
+def weigh_cost(key: CostKey, _report: CostReport) -> int:
+    """A cost entry: the key holds the document's signature and the request's variables."""
+    return COST_BYTES + sys.getsizeof(key[0]) + len(key[2])
 
 
 class SupergraphState:
+    """One supergraph's schemas, planner and caches (each bounded in entries and bytes:
+    ``gateway.caches``)."""
+
     def __init__(self, supergraph: Supergraph, engine: EngineConfig, limits: LimitsConfig) -> None:
         self.limits = limits
         self.supergraph = supergraph
         self.graph = SupergraphGraph(supergraph, frozenset(engine.override_labels))
         self.planner = Planner(self.graph)
         self.documents = DocumentCache(supergraph.api_schema, limits, size=engine.plan_cache_size)
-        self._costs: LRUCache[tuple[str, str | None, bytes], CostReport] = LRUCache(
-            maxsize=engine.plan_cache_size
+        size = engine.plan_cache_size
+        self._costs: BoundedCache[CostKey, CostReport] = BoundedCache(
+            max_entries=size, max_bytes=COST_CACHE_BYTES, weigh=weigh_cost
         )
-        self._plans: LRUCache[PlanKey, QueryPlan] = LRUCache(maxsize=engine.plan_cache_size)
+        self._plans: BoundedCache[PlanKey, QueryPlan] = BoundedCache(
+            max_entries=size, max_bytes=PLAN_CACHE_BYTES, weigh=weigh_plan
+        )
 
     def cost(
         self, document: ValidDocument, operation_name: str | None, variables: dict[str, Any]
@@ -57,7 +99,7 @@ class SupergraphState:
                 variables,
                 link_schema=self.supergraph.schema,
             )
-            self._costs[key] = report
+            self._costs.put(key, report)
         return report
 
     def plan(
@@ -77,5 +119,5 @@ class SupergraphState:
                 self.supergraph.api_schema, operation, document.fragments, variables
             )
             plan = self.planner.plan(normalized)
-            self._plans[key] = plan
+            self._plans.put(key, plan)
         return plan

@@ -3,8 +3,10 @@
 Starts the three subgraphs as child processes (``python -m subgraphs.<name>`` on
 USERS_PORT 4001, COURSES_PORT 4002, PROGRESS_PORT 4003), waits until each answers a
 GraphQL request, then starts the gateway (``python -m gateway serve``, port
-GATEWAY_SERVER__PORT or 4000) and prints the URLs. Ctrl-C or SIGTERM stops every child
-and waits for it.
+GATEWAY_SERVER__PORT or 4000), waits until its ``/ready`` answers 200 (not a GraphQL
+request: in ``allowlist`` mode free-form operations are refused with a 403) and prints the
+URLs — GraphiQL's only when the gateway serves it (not in ``production`` mode). Ctrl-C
+or SIGTERM stops every child and waits for it.
 
 The gateway reads ``schema/supergraph.graphql``. When that file is missing, or a
 subgraph runs on a port other than its default, a supergraph is composed from the
@@ -22,10 +24,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
 import httpx
+
+from gateway.auth.dev import dev_environment, serve_argv
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,15 +92,42 @@ class Child:
         self.reader.join(timeout=2)
 
 
-def wait_until_ready(child: Child, url: str, deadline: float, stopping: threading.Event) -> bool:
-    """True once ``url`` answers ``{ __typename }``; False if the child died, time ran out
-    or we are asked to stop."""
+def answers_graphql(url: str) -> bool:
+    """A subgraph is up once it answers ``{ __typename }``."""
+    response = httpx.post(url, json={"query": "{ __typename }"}, timeout=2)
+    return response.status_code == 200
+
+
+def gateway_ready(graphql_url: str) -> bool:
+    """The gateway is up once ``/ready`` says so (a supergraph loaded, subgraphs reachable);
+    a GraphQL probe would be refused in ``allowlist`` mode."""
+    response = httpx.get(graphql_url.rsplit("/", 1)[0] + "/ready", timeout=5)
+    return response.status_code == 200
+
+
+def serves_graphiql(graphql_url: str) -> bool:
+    """Whether a browser asking for ``graphql_url`` gets GraphiQL (off in production)."""
+    try:
+        response = httpx.get(graphql_url, headers={"accept": "text/html"}, timeout=5)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200 and "text/html" in response.headers.get("content-type", "")
+
+
+def wait_until_ready(
+    child: Child,
+    url: str,
+    deadline: float,
+    stopping: threading.Event,
+    probe: Callable[[str], bool] = answers_graphql,
+) -> bool:
+    """True once ``probe(url)`` is; False if the child died, time ran out or we are asked
+    to stop."""
     while time.monotonic() < deadline and not stopping.is_set():
         if not child.alive():
             return False
         try:
-            response = httpx.post(url, json={"query": "{ __typename }"}, timeout=2)
-            if response.status_code == 200:
+            if probe(url):
                 return True
         except httpx.HTTPError:
             pass
@@ -132,7 +164,10 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Dev keys and secrets (made once under $DATA_DIR/dev-auth, never committed): the JWKS
+    # the gateway verifies tokens against, and the secret subgraphs check identity with.
+    keys = Path(os.environ.get("DATA_DIR") or ROOT / "data") / "dev-auth"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **dev_environment(keys)}
     children: list[Child] = []
     urls = {name: f"http://{HOST}:{port(*spec)}/graphql" for name, spec in SUBGRAPHS.items()}
     try:
@@ -150,17 +185,20 @@ def main() -> int:
                 return 1
         gateway_port = port(*GATEWAY_PORT)
         gateway_env = {**supergraph_env(urls, env), "GATEWAY_SERVER__PORT": str(gateway_port)}
-        # Until the gateway authenticates clients (a later issue), dev forwards the
-        # identity headers a developer sets in GraphiQL, so `me` and progress work.
-        gateway_env.setdefault("GATEWAY_ENGINE__FORWARD_HEADERS", "[x-user-id, x-user-roles]")
+        children.append(Child("jwks", serve_argv(), env))
         gateway = Child("gateway", [sys.executable, "-m", "gateway", "serve"], gateway_env)
         children.append(gateway)
         gateway_url = f"http://{HOST}:{gateway_port}/graphql"
         gateway_up = wait_until_ready(
-            gateway, gateway_url, time.monotonic() + START_TIMEOUT, stopping
+            gateway, gateway_url, time.monotonic() + START_TIMEOUT, stopping, gateway_ready
         )
         print("\nThe learning platform is running:")
-        state = "GraphiQL" if gateway_up else "NOT RUNNING (see above)"
+        if not gateway_up:
+            state = "NOT RUNNING (see above)"
+        elif serves_graphiql(gateway_url):
+            state = "GraphiQL"
+        else:
+            state = "running; no GraphiQL"
         print(f"  gateway   {gateway_url}   ({state})")
         for name, url in urls.items():
             print(f"  {name:<9} {url}")

@@ -108,6 +108,7 @@ def _uvicorn_options(config: GatewayConfig) -> dict[str, Any]:
         # The client's address is the peer's: ``rate_limits.trusted_proxies`` alone decides
         # when X-Forwarded-For is believed (uvicorn's default trusts it from 127.0.0.1).
         "proxy_headers": False,
+        "ws_per_message_deflate": server.websocket_compression,
     }
 
 

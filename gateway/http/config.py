@@ -12,9 +12,13 @@ class _Section(BaseModel):
 
 
 class BatchingConfig(_Section):
-    #: Accept a JSON array of operations in one POST. Off: an array body is a 400.
-    enabled: bool = True
-    #: Most operations in one batch; a larger batch is refused whole with a 400.
+    #: Accept a JSON array of operations in one POST (``true`` is the one setting that
+    #: turns batching on, bounded by ``max_size``). Off (default, as in Apollo Router): an
+    #: array body is a 400 ``BATCHING_DISABLED`` — one POST cannot multiply the work of
+    #: every other limit unless the deployment asks for it.
+    enabled: bool = False
+    #: Most operations in one batch when batching is on; a larger batch is refused whole
+    #: with a 400.
     max_size: int = Field(default=32, ge=1)
     #: Run the operations of a batch concurrently. Off (default): one after another, in
     #: order, so a mutation is seen by the operations after it.
@@ -82,6 +86,10 @@ class ServerConfig(_Section):
     ready_timeout_seconds: float = Field(default=2.0, gt=0)
     #: Log one line per request (uvicorn's access log).
     access_log: bool = False
+    #: Accept the permessage-deflate extension on client websockets. Off (default): each
+    #: compressed connection holds zlib state (~300 KB), and opening and closing them left
+    #: ~70 KB a subscription in the allocator's heap, never returned; events are small.
+    websocket_compression: bool = False
     #: Batched requests: a JSON array of operations in one POST.
     batching: BatchingConfig = Field(default_factory=BatchingConfig)
     #: Response compression.

@@ -3,7 +3,9 @@
 The pipeline uses, in order:
 
 1. ``parse_with_limits(text, config.parser_max_tokens, config.parser_max_nesting,
-   max_length=config.parser_max_length)`` instead of ``graphql.parse``;
+   max_length=..., max_directives=..., max_operations=..., max_fragments=...)`` (the
+   ``parser_*`` limits, and ``directives.max`` unless warn-only) instead of
+   ``graphql.parse``;
 2. ``validate(schema, document, [*specified_rules, *limit_rules(config)])`` then
    ``split_warnings(errors)``; limit errors carry their own ``extensions.code``;
 3. ``check_cost(config.cost, schema, document, operation_name, variables)`` after a
@@ -17,8 +19,10 @@ from gateway.limits.cost import CostReport, check_cost, estimate_cost
 from gateway.limits.errors import (
     CostTooExpensive,
     OperationLimitExceeded,
+    ParserFragmentLimit,
     ParserLengthLimit,
     ParserNestingLimit,
+    ParserOperationLimit,
     ParserTokenLimit,
     SlicingArgumentRequired,
 )
@@ -37,8 +41,10 @@ __all__ = [
     "LimitsConfig",
     "OperationLimitExceeded",
     "OperationMetrics",
+    "ParserFragmentLimit",
     "ParserLengthLimit",
     "ParserNestingLimit",
+    "ParserOperationLimit",
     "ParserTokenLimit",
     "SlicingArgumentRequired",
     "check_cost",

@@ -47,17 +47,28 @@ class LimitsConfig(_Section):
     """Parser limits, operation limits and demand control.
 
     The defaults follow the leading routers (Apollo Router's parser limits are 15,000
-    tokens and 500 levels) and are generous for a hand-written client operation.
+    tokens and 500 levels) and are generous for a hand-written client operation — except
+    the token limit: graphql-core parses in pure Python (~7 µs a token, validation more),
+    so it is about half Apollo's (docs/limits.md, "Loop stalls", has the measurements).
     """
 
     #: Longest document, in characters, the parser reads. ``None``: no limit (the HTTP
-    #: layer's body limit still applies).
-    parser_max_length: int | None = Field(default=262_144, ge=1)
-    #: Most lexical tokens (comments excluded) a document may have.
-    parser_max_tokens: int = Field(default=15_000, ge=1)
+    #: layer's body limit still applies). graphql-core lexes strings and comments a
+    #: character at a time: a 256 Ki-character block string costs ~0.2 s.
+    parser_max_length: int | None = Field(default=131_072, ge=1)
+    #: Most lexical tokens (comments excluded) a document may have. Large real client
+    #: operations have a few thousand.
+    parser_max_tokens: int = Field(default=8_000, ge=1)
     #: Deepest nesting of ``{`` ``(`` ``[`` a document may have. graphql-core's parser
     #: refuses more than 200 levels on its own, so values above 200 act as 200.
     parser_max_nesting: int = Field(default=500, ge=1)
+    #: Most operations one document may define (counted before parsing). ``None``: no
+    #: limit. Thousands of tiny operations stay under the token limit yet cost the parser
+    #: and the spec's validation rules most of a second.
+    parser_max_operations: int | None = Field(default=100, ge=1)
+    #: Most fragments one document may define (counted before parsing, used or not).
+    #: ``None``: no limit.
+    parser_max_fragments: int | None = Field(default=100, ge=1)
     #: Deepest field nesting of an operation (``{ a { b } }`` has depth 2), fragments
     #: included.
     depth: Limit = Field(default_factory=lambda: Limit(max=32))
@@ -69,6 +80,9 @@ class LimitsConfig(_Section):
     #: Fields selected on the root type, counted at every place a fragment is spread.
     root_fields: Limit = Field(default_factory=lambda: Limit(max=20))
     #: Directive applications in an operation, counted at every place a fragment is spread.
+    #: An enforced limit also caps the directives written in the whole document (unused
+    #: fragments and every operation included, known directives or not), counted before
+    #: parsing: an over-limit document gets one error.
     directives: Limit = Field(default_factory=lambda: Limit(max=50))
     #: Most selections (fields and fragment spreads, inline fragments' contents merged)
     #: in one selection set. It bounds the work of the spec's field-merging rule, which

@@ -328,6 +328,12 @@ class CostReport:
         return {"estimated": self.estimated, "max": self.max}
 
 
+#: The largest estimate reported (2^53 - 1, the largest integer every JSON client reads
+#: exactly). Nested lists multiply: 32 levels of 10-item lists estimate 10^32, which no
+#: JSON encoder of 64-bit integers can write (the response would fail with a 500).
+MAX_REPORTED_COST = 2**53 - 1
+
+
 def check_cost(
     config: CostConfig,
     schema: GraphQLSchema,
@@ -338,14 +344,18 @@ def check_cost(
     link_schema: GraphQLSchema | None = None,
 ) -> CostReport:
     """Estimate the cost and enforce ``config.max``: raises ``CostTooExpensive``
-    (COST_ESTIMATED_TOO_EXPENSIVE) unless in warn-only mode."""
-    estimated = estimate_cost(
-        schema,
-        document,
-        operation_name,
-        variables,
-        default_list_size=config.default_list_size,
-        link_schema=link_schema,
+    (COST_ESTIMATED_TOO_EXPENSIVE) unless in warn-only mode. Estimates above
+    ``MAX_REPORTED_COST`` are reported as that number."""
+    estimated = min(
+        MAX_REPORTED_COST,
+        estimate_cost(
+            schema,
+            document,
+            operation_name,
+            variables,
+            default_list_size=config.default_list_size,
+            link_schema=link_schema,
+        ),
     )
     if config.max is None or estimated <= config.max:
         return CostReport(estimated, config.max)

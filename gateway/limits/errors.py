@@ -4,9 +4,12 @@
     ├── ParseError                    GRAPHQL_PARSE_FAILED (gateway.errors)
     │   ├── ParserLengthLimit         PARSER_LENGTH_LIMIT
     │   ├── ParserTokenLimit          PARSER_TOKEN_LIMIT
-    │   └── ParserNestingLimit        PARSER_RECURSION_LIMIT
+    │   ├── ParserNestingLimit        PARSER_RECURSION_LIMIT
+    │   ├── ParserOperationLimit      PARSER_OPERATIONS_LIMIT
+    │   └── ParserFragmentLimit       PARSER_FRAGMENTS_LIMIT
     ├── OperationLimitExceeded        MAX_DEPTH_LIMIT, MAX_HEIGHT_LIMIT, MAX_ALIASES_LIMIT,
-    │                                 MAX_ROOT_FIELDS_LIMIT, MAX_DIRECTIVES_LIMIT
+    │                                 MAX_ROOT_FIELDS_LIMIT, MAX_DIRECTIVES_LIMIT,
+    │                                 MAX_WIDTH_LIMIT
     └── CostError
         ├── CostTooExpensive          COST_ESTIMATED_TOO_EXPENSIVE
         └── SlicingArgumentRequired   COST_SLICING_ARGUMENT_REQUIRED
@@ -34,6 +37,14 @@ class ParserTokenLimit(ParseError):
 
 class ParserNestingLimit(ParseError):
     code = "PARSER_RECURSION_LIMIT"
+
+
+class ParserOperationLimit(ParseError):
+    code = "PARSER_OPERATIONS_LIMIT"
+
+
+class ParserFragmentLimit(ParseError):
+    code = "PARSER_FRAGMENTS_LIMIT"
 
 
 class OperationLimitExceeded(RequestError):

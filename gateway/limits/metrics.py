@@ -37,7 +37,7 @@ from graphql import (
     get_named_type,
 )
 
-__all__ = ["OperationMetrics", "measure_document"]
+__all__ = ["OperationMetrics", "measure_document", "unused_fragments"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,3 +222,41 @@ def measure_document(
         )
         result.append((node, metrics))
     return result
+
+
+def unused_fragments(document: DocumentNode) -> list[FragmentDefinitionNode]:
+    """The fragments no operation spreads, directly or through other fragments (what the
+    spec's ``NoUnusedFragments`` reports), found by one walk of each definition."""
+    spreads: dict[str, set[str]] = {}
+    roots: set[str] = set()
+    definitions: list[FragmentDefinitionNode] = []
+    for definition in document.definitions:
+        if isinstance(definition, FragmentDefinitionNode):
+            definitions.append(definition)
+            spreads.setdefault(definition.name.value, _spread_names(definition.selection_set))
+        elif isinstance(definition, OperationDefinitionNode):
+            roots |= _spread_names(definition.selection_set)
+    used: set[str] = set()
+    pending = list(roots)
+    while pending:
+        name = pending.pop()
+        if name in used:
+            continue
+        used.add(name)
+        pending.extend(spreads.get(name, ()))
+    return [d for d in definitions if d.name.value not in used]
+
+
+def _spread_names(selection_set: SelectionSetNode) -> set[str]:
+    names: set[str] = set()
+    stack = [selection_set]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                names.add(selection.name.value)
+            elif (
+                isinstance(selection, FieldNode | InlineFragmentNode)
+                and selection.selection_set is not None
+            ):
+                stack.append(selection.selection_set)
+    return names

@@ -41,6 +41,9 @@ class PersistedConfig(BaseModel):
     apq_ttl_seconds: int | None = Field(default=86_400, ge=1)
     #: Entries of the in-process APQ store (LRU).
     memory_store_size: int = Field(default=4096, ge=1)
+    #: Bytes (estimated: texts, ids and bookkeeping) the in-process APQ store may hold;
+    #: the least recently used entries go first when either bound is reached.
+    memory_store_max_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     #: Prefix of APQ keys in Redis (the hash follows).
     redis_key_prefix: str = "gateway:apq:"
     #: Longest operation text accepted for APQ registration, in bytes (larger ones still

@@ -59,7 +59,8 @@ class PersistedQueries:
         self.manifest = manifest
         #: Counters: manifest, apq_hit, apq_miss, apq_registered, unknown, refused, bypass.
         self.stats: Counter[str] = Counter()
-        # ids already logged as unknown (bounded: an attacker can invent ids forever)
+        # ids already logged as unknown (bounded: an attacker can invent ids forever; ids
+        # are 64 characters, so 10,000 of them are about 1.5 MB)
         self._logged_unknown: LRUCache[str, bool] = LRUCache(maxsize=10_000)
         if config.bypass_header is not None and config.bypass_secret is not None:
             self._bypass: tuple[str, bytes] | None = (
@@ -78,7 +79,11 @@ class PersistedQueries:
                 redis_url, prefix=config.redis_key_prefix, ttl_seconds=config.apq_ttl_seconds
             )
         else:
-            store = MemoryStore(config.memory_store_size, config.apq_ttl_seconds)
+            store = MemoryStore(
+                config.memory_store_size,
+                config.apq_ttl_seconds,
+                max_bytes=config.memory_store_max_bytes,
+            )
         manifest = None
         if config.manifest is not None:
             manifest = ManifestFile(config.manifest, config.manifest_reload_seconds)

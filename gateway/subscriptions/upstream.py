@@ -69,6 +69,10 @@ class UpstreamSubscription:
                     open_timeout=None,  # the whole opening is under ``timeout``
                     close_timeout=2,
                     max_size=MAX_MESSAGE_BYTES,
+                    # No permessage-deflate: its zlib state (hundreds of KB a connection,
+                    # one connection a subscription) is what subscription churn left in
+                    # the allocator's heap; events between neighbours need no compression.
+                    compression=None,
                 )
                 if connection.subprotocol != SUBPROTOCOL:
                     raise UpstreamFailed(f"the subgraph does not speak {SUBPROTOCOL}")

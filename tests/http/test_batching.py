@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -12,6 +13,24 @@ from tests.http.support import gateway_server
 from tests.servers import ThreadedServer
 
 GQL = "application/graphql-response+json"
+
+
+@pytest.fixture(scope="module")
+def gateway_url(hello_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The gateway with batching turned on (it is off by default)."""
+    directory = tmp_path_factory.mktemp("gw")
+    with gateway_server(supergraph_for(hello_url), directory, batching={"enabled": True}) as url:
+        yield url
+
+
+async def test_batching_is_off_by_default(hello_url: str, tmp_path: Path) -> None:
+    for mode in ("dev", "production"):
+        with gateway_server(supergraph_for(hello_url), tmp_path, mode) as url:
+            async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+                response = await client.post("/graphql", json=[{"query": "{ hello }"}] * 2)
+                assert response.status_code == 400
+                error = response.json()["errors"][0]
+                assert error["extensions"]["code"] == "BATCHING_DISABLED"
 
 
 async def test_batch_answers_in_order(client: httpx.AsyncClient) -> None:
@@ -56,7 +75,7 @@ async def test_bad_items_are_answered_in_their_place(client: httpx.AsyncClient) 
 
 async def test_batch_limits(hello_url: str, tmp_path: Path) -> None:
     sdl = supergraph_for(hello_url)
-    with gateway_server(sdl, tmp_path, batching={"max_size": 3}) as url:
+    with gateway_server(sdl, tmp_path, batching={"enabled": True, "max_size": 3}) as url:
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
             fits = await client.post("/graphql", json=[{"query": "{ hello }"}] * 3)
             assert fits.status_code == 200
@@ -94,7 +113,7 @@ async def test_sequential_and_parallel_batches(tmp_path: Path, parallel: bool, p
     batch = [{"query": f"{{ slow(seconds: {s}) }}"} for s in seconds]
     with ThreadedServer(hello_app(counter)) as hello:
         sdl = supergraph_for(f"{hello.url}/graphql")
-        with gateway_server(sdl, tmp_path, batching={"parallel": parallel}) as url:
+        with gateway_server(sdl, tmp_path, batching={"enabled": True, "parallel": parallel}) as url:
             async with httpx.AsyncClient(base_url=url, timeout=30) as client:
                 response = await client.post("/graphql", json=batch)
     assert response.json() == [{"data": {"slow": f"slept {s}"}} for s in seconds]

@@ -23,7 +23,7 @@ def test_defaults_without_file_or_environment() -> None:
     assert config == GatewayConfig()
     assert config.server.port == 4000
     assert config.server.host == "127.0.0.1"
-    assert config.server.batching.enabled is True
+    assert config.server.batching.enabled is False  # off unless asked for
     assert config.graphiql_enabled is True  # dev mode
 
 

@@ -41,6 +41,7 @@ def test_dev_serves_the_subgraphs_and_stops_on_sigterm(tmp_path: Path):
         **os.environ,
         **{k: str(v) for k, v in ports.items()},
         "GATEWAY_SERVER__PORT": str(gateway_port),
+        "JWKS_PORT": str(free_port()),
         "DATA_DIR": str(tmp_path),
         "LOG_LEVEL": "warning",
     }

@@ -16,8 +16,8 @@ import pytest_asyncio
 from inline_snapshot import snapshot
 
 from gateway.config import SubgraphConfig
+from tests.execution.test_subgraph_errors import SUPERGRAPH, make_subgraphs
 from tests.planning.kit import kit_gateway, raw_app
-from tests.planning.test_errors import SUPERGRAPH, make_subgraphs
 from tests.servers import bound_socket
 
 #: One event loop per module: the module-scoped kit servers and gateway live in it.

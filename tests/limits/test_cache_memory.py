@@ -1,0 +1,87 @@
+"""Memory held by documents, on a real gateway over real HTTP: many large distinct
+documents (refused or not), or one refused document sent again and again, leave the
+gateway's memory where it was. The document cache is bounded in bytes, stores no text
+over its size limit, and never keeps a request's frames alive through a cached error."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.limits.live import GRAPHQL_RESPONSE, live_gateway
+
+MiB = 1024 * 1024
+
+
+@pytest.fixture
+def traced() -> Iterator[None]:
+    """Trace Python allocations: the gateway serves on a thread of this process, so what
+    it keeps is counted (RSS would mostly measure the allocator's arenas)."""
+    tracemalloc.start()
+    try:
+        yield
+    finally:
+        tracemalloc.stop()
+
+
+def held() -> int:
+    """Bytes of Python objects alive now."""
+    gc.collect()
+    return tracemalloc.get_traced_memory()[0]
+
+
+def huge(index: int, size: int) -> str:
+    """A distinct document of ``size`` characters (aliases: refused by length or tokens)."""
+    head = f"{{ n{index}: hello "
+    return head + "a: hello " * ((size - len(head)) // 9) + "}"
+
+
+def commented(index: int, size: int) -> str:
+    """A distinct valid document of ``size`` characters, under every parser limit."""
+    return f"# {index} " + "x" * size + "\n{ hello }"
+
+
+async def send(client: httpx.AsyncClient, url: str, query: str) -> int:
+    response = await client.post(url, json={"query": query}, headers=GRAPHQL_RESPONSE)
+    return response.status_code
+
+
+@pytest.mark.timeout(180)
+async def test_large_distinct_documents_leave_memory_bounded(tmp_path: Path, traced: None) -> None:
+    with live_gateway(tmp_path) as url:
+        async with httpx.AsyncClient(timeout=60) as client:
+            for index in range(10):  # warm up: pools, first-use caches
+                assert await send(client, url, huge(index, 1_000_000)) == 400
+                assert await send(client, url, commented(index, 100_000)) == 200
+            before = held()
+            for index in range(10, 60):
+                # 1 MB: refused by length; 100 KB of comment: valid, runs
+                assert await send(client, url, huge(index, 1_000_000)) == 400
+                assert await send(client, url, commented(index, 100_000)) == 200
+            grown = held() - before
+    # Unbounded, the cache kept every text: 50 x 1.1 MB = 55 MB.
+    assert grown < 16 * MiB, f"grew {grown / MiB:.0f} MiB"
+
+
+@pytest.mark.timeout(180)
+async def test_a_refused_document_sent_again_and_again_holds_nothing(
+    tmp_path: Path, traced: None
+) -> None:
+    # 20 KB: cached (under the size limit), and each request holds its own copy of it.
+    refused = "{ nope " + "x" * 20_000 + " }"
+    with live_gateway(tmp_path) as url:
+        async with httpx.AsyncClient(timeout=60) as client:
+            for _ in range(50):
+                assert await send(client, url, refused) == 400
+            before = held()
+            for _ in range(500):
+                assert await send(client, url, refused) == 400
+            grown = held() - before
+    # Raising the cached error itself chained every request's frames (and the text each
+    # holds) onto it: 500 x 20 KB = 10 MB.
+    assert grown < 2 * MiB, f"grew {grown / MiB:.1f} MiB"
