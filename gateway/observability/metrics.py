@@ -94,7 +94,15 @@ class Metrics:
         )
         self.cache_entries = Gauge(
             "gateway_cache_entries",
-            "Entries in the gateway's caches (document, plan, cost, apq).",
+            "Entries in the gateway's caches (document, plan, cost).",
+            ["cache"],
+            multiprocess_mode="livesum",
+            registry=r,
+        )
+        self.cache_bytes = Gauge(
+            "gateway_cache_bytes",
+            "Estimated bytes held by the gateway's caches (document, plan, cost, apq: the "
+            "in-process APQ store).",
             ["cache"],
             multiprocess_mode="livesum",
             registry=r,

@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 from opentelemetry.trace import Status, StatusCode
 
+from gateway.caches import BoundedCache
 from gateway.observability.config import ObservabilityConfig
 from gateway.observability.labels import BoundedLabels, clip
 from gateway.observability.metrics import Metrics, metrics
 from gateway.observability.record import RequestRecord, current_record
 from gateway.observability.request_log import RequestLog
 from gateway.observability.tracing import Tracing
+from gateway.persisted.store import MemoryStore
 from gateway.request import Outcome, RequestContext
 from gateway.steps.base import Step
 
@@ -128,7 +130,7 @@ class ObservabilityStep(Step):
         if gateway is not None and self.metrics is not None:
             # Read before ``DocumentCache.get`` runs (no await in between): a membership
             # test does not touch the LRU order. The cache counts nothing itself.
-            cached = text in gateway.state.documents._cache
+            cached = text in gateway.state.documents.cache
             record.document_cached = cached
             self.metrics.cache_lookups.labels("document", "hit" if cached else "miss").inc()
         if record.span is not None:
@@ -231,10 +233,18 @@ class ObservabilityStep(Step):
         if gateway is None or m is None:
             return
         state = gateway.state
-        # Private reads: the caches expose no size or counter of their own (yet).
-        m.cache_entries.labels("document").set(len(state.documents._cache))
-        m.cache_entries.labels("plan").set(len(state._plans))
-        m.cache_entries.labels("cost").set(len(state._costs))
+        # The plan and cost caches are private to the state: read, never changed.
+        caches: dict[str, BoundedCache[Any, Any]] = {
+            "document": state.documents.cache,
+            "plan": state._plans,
+            "cost": state._costs,
+        }
+        for name, cache in caches.items():
+            m.cache_entries.labels(name).set(len(cache))
+            m.cache_bytes.labels(name).set(cache.weight)
+        store = gateway.persisted.store
+        if isinstance(store, MemoryStore):
+            m.cache_bytes.labels("apq").set(store.weight)
         m.websockets.set(len(gateway.websockets))
         for result, count in gateway.persisted.stats.items():
             self._add(m.persisted.labels(result), ("persisted", result), count)

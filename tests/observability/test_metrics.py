@@ -25,6 +25,7 @@ FAMILIES = {
     "gateway_subgraph_errors",
     "gateway_cache_lookups",
     "gateway_cache_entries",
+    "gateway_cache_bytes",
     "gateway_persisted_queries",
     "gateway_inflight_dedup_hits",
     "gateway_websocket_connections",
@@ -110,6 +111,8 @@ async def test_requests_latency_subgraphs_caches_and_refusals() -> None:
     )
     assert value(after, "gateway_cache_entries", cache="document") >= 2
     assert value(after, "gateway_cache_entries", cache="plan") >= 1
+    assert value(after, "gateway_cache_bytes", cache="document") > 0
+    assert value(after, "gateway_cache_bytes", cache="plan") > 0
 
 
 async def test_subgraph_timeouts_and_failures_are_counted() -> None:
