@@ -16,6 +16,7 @@ from gateway.engine_config import EngineConfig
 from gateway.execution.resilience import CircuitBreakerConfig, RetryConfig
 from gateway.http.config import ServerConfig
 from gateway.limits.config import LimitsConfig
+from gateway.observability.config import ObservabilityConfig
 from gateway.persisted.config import PersistedConfig
 from gateway.ratelimit.config import RateLimitsConfig
 from gateway.subscriptions.config import SubscriptionsConfig
@@ -66,6 +67,8 @@ class GatewayConfig(_Section):
     auth: AuthConfig = Field(default_factory=AuthConfig)
     #: Rate limits per caller (docs/security.md).
     rate_limits: RateLimitsConfig = Field(default_factory=RateLimitsConfig)
+    #: Metrics, traces and request logs (docs/observability.md).
+    observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig)
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -46,6 +46,7 @@ from gateway.execution.shaping import Shaper
 from gateway.execution.transport import SubgraphTransport
 from gateway.introspection import introspect
 from gateway.limits import CostReport, cost_requested, limits_extensions
+from gateway.observability.tracing import shaping_span
 from gateway.persisted.resolver import PersistedQueries
 from gateway.planning.operation import select_operation
 from gateway.planning.plan import QueryPlan
@@ -316,7 +317,8 @@ class Gateway:
         )
         await execution.run(plan.node)
         errors.extend(execution.errors)
-        data = Shaper(errors, introspection).shape(plan.operation.root, execution.data)
+        with shaping_span():  # observability: a span when the operation is traced
+            data = Shaper(errors, introspection).shape(plan.operation.root, execution.data)
         body: JSONObject = {"data": data}
         if errors:
             body["errors"] = errors

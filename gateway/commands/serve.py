@@ -21,6 +21,7 @@ import uvicorn
 
 from gateway.config import ENV_CONFIG_FILE, ConfigError, GatewayConfig, load_config
 from gateway.http.app import create_app
+from gateway.observability.metrics import prepare_multiprocess
 from gateway.supergraph import Supergraph
 
 logger = logging.getLogger("gateway")
@@ -140,6 +141,8 @@ def _serve_workers(config: GatewayConfig, path: str | None) -> int:
     # Each worker process builds its own app (and engine) from the same file and env.
     if path is not None:
         os.environ[ENV_CONFIG_FILE] = os.path.abspath(path)
+    if config.observability.metrics.enabled:  # /metrics sums every worker's files
+        prepare_multiprocess()
     server = config.server
     print(f"gateway: http://{server.host}:{server.port}{server.graphql_path}", flush=True)
     uvicorn.run(

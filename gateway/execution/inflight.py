@@ -17,10 +17,13 @@ T = TypeVar("T")
 class InFlight(Generic[T]):
     def __init__(self) -> None:
         self._pending: dict[Hashable, asyncio.Future[T]] = {}
+        #: Callers that shared another's work (read by gateway.observability).
+        self.hits = 0
 
     async def run(self, key: Hashable, work: Callable[[], Awaitable[T]]) -> T:
         pending = self._pending.get(key)
         if pending is not None:
+            self.hits += 1
             # shield: one waiter's cancellation must not cancel the shared work.
             return await asyncio.shield(pending)
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()

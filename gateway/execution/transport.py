@@ -24,6 +24,7 @@ import orjson
 from gateway.execution.http_clients import HTTPClient, PostFailed, http_client
 from gateway.execution.inflight import InFlight
 from gateway.execution.resilience import Resilience, SubgraphGuards
+from gateway.observability.fetch import observe_fetches
 from gateway.types import JSONObject
 
 
@@ -55,6 +56,8 @@ class SubgraphTransport:
         #: Per subgraph: its breaker and retry state, created on its first request.
         self.guards: dict[str, SubgraphGuards] = {}
         self._in_flight: InFlight[JSONObject] = InFlight()
+        # Observability: each subgraph request timed, counted, traced (traceparent sent).
+        self._post = observe_fetches(self._post)  # type: ignore[method-assign]
 
     async def send(
         self,

@@ -1,14 +1,16 @@
 """The gateway's ASGI application: routes, middleware, and the engine's lifetime.
 
-    HeaderLimitMiddleware            431 for oversized request headers
-    └── CORSMiddleware               server.cors (only when origins are configured)
-        └── CompressionMiddleware    brotli/gzip by Accept-Encoding, above a size
-            └── Starlette router
-                ├── {graphql_path}          GraphQL over HTTP (+ GraphiQL for browsers)
-                ├── {graphql_path} (ws)     graphql-transport-ws
-                ├── /graphiql-assets/...    GraphiQL's vendored files
-                ├── /health                 liveness
-                └── /ready                  readiness
+    RequestIdMiddleware                  x-request-id: accepted or made, returned
+    └── HeaderLimitMiddleware            431 for oversized request headers
+        └── CORSMiddleware               server.cors (only when origins are configured)
+            └── CompressionMiddleware    brotli/gzip by Accept-Encoding, above a size
+                └── Starlette router
+                    ├── {graphql_path}          GraphQL over HTTP (+ GraphiQL for browsers)
+                    ├── {graphql_path} (ws)     graphql-transport-ws
+                    ├── /graphiql-assets/...    GraphiQL's vendored files
+                    ├── /health                 liveness
+                    ├── /ready                  readiness
+                    └── /metrics                Prometheus (observability.metrics)
 
 The engine is created in the lifespan (each worker process has its own) unless one is
 passed in, in which case the caller owns it and closes it.
@@ -35,8 +37,10 @@ from gateway.http.graphiql import ASSETS_PATH, GraphiQLPage, assets_app
 from gateway.http.graphql_over_http import GraphQLEndpoint
 from gateway.http.header_limits import HeaderLimitMiddleware
 from gateway.http.health import Readiness, health
+from gateway.http.metrics import MetricsEndpoint, bind_gateway
 from gateway.http.supergraph_watch import SupergraphWatcher
 from gateway.http.websocket import GraphQLWebSocketEndpoint
+from gateway.observability.request_id import RequestIdMiddleware
 from gateway.pipeline import Gateway
 
 logger = logging.getLogger("gateway.http")
@@ -78,12 +82,20 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
         Route("/health", health),
         Route("/ready", Readiness(engine.get_or_none, server.ready_timeout_seconds).respond),
     ]
+    metrics = config.observability.metrics
+    if metrics.enabled:
+        routes.append(Route(metrics.path, MetricsEndpoint(engine.get_or_none).respond))
+    if gateway is not None:
+        bind_gateway(gateway)
     if config.subscriptions.enabled:
         websocket = GraphQLWebSocketEndpoint(engine.get, max_json_depth=server.max_json_depth)
         routes.append(WebSocketRoute(server.graphql_path, websocket))
     if config.graphiql_enabled:
         routes.append(Mount(ASSETS_PATH, app=assets_app()))
-    middleware = [Middleware(HeaderLimitMiddleware, max_header_bytes=server.max_header_bytes)]
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(HeaderLimitMiddleware, max_header_bytes=server.max_header_bytes),
+    ]
     cors = server.cors
     if cors.allow_origins:
         middleware.append(
@@ -111,6 +123,7 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
         owned = engine.gateway is None
         if owned:
             engine.gateway = await Gateway.create(config)
+            bind_gateway(engine.gateway)
             _tune_garbage_collector()
         watcher = None
         source = config.supergraph

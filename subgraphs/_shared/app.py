@@ -15,6 +15,7 @@ import strawberry
 import uvicorn
 from sqlalchemy import MetaData
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -25,6 +26,7 @@ from subgraphs._shared.broker import Broker
 from subgraphs._shared.context import SubgraphContext
 from subgraphs._shared.db import Database
 from subgraphs._shared.identity import IdentityVerifier
+from subgraphs._shared.tracing import TraceContinuation, tracer_provider_from_environment
 
 HOST = "127.0.0.1"
 
@@ -66,7 +68,8 @@ def create_subgraph_app(
     ``app.state.identity_verifier`` checks the gateway's signature on identity headers
     (its secret from ``IDENTITY_SECRET``). ``app.state.database`` and ``app.state.broker``
     expose the storage and the broker to tests and tooling (e.g. counting SQL statements
-    on ``database.engine``).
+    on ``database.engine``). ``app.state.tracer_provider`` traces its requests (from
+    the OTLP environment variables; None: off).
     """
     graphql = SubgraphGraphQL(schema, database, broker, make_loaders)
 
@@ -78,6 +81,8 @@ def create_subgraph_app(
         finally:
             await broker.close()
             await database.dispose()
+            if _app.state.tracer_provider is not None:
+                _app.state.tracer_provider.shutdown()  # export what is buffered
 
     async def health(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "subgraph": name})
@@ -89,7 +94,10 @@ def create_subgraph_app(
             Route("/health", health),
         ],
         lifespan=lifespan,
+        # The gateway's traceparent continued (app.state.tracer_provider; None: off).
+        middleware=[Middleware(TraceContinuation)],
     )
+    app.state.tracer_provider = tracer_provider_from_environment(name)
     app.state.name = name
     app.state.database = database
     app.state.broker = broker
