@@ -41,6 +41,7 @@ BUCKET = "gateway:ratelimit:operations:ip:127.0.0.1"
 #: Three operations, then (at 0.01/s) nothing for the rest of the test.
 BURST = 3
 REDIS_TIMEOUT = 0.5
+PROTOCOL = Subprotocol("graphql-transport-ws")
 #: A request that does not wait on Redis (generous for a shared machine).
 FAST = 0.25
 
@@ -100,10 +101,13 @@ async def until_limited(client: httpx.AsyncClient, redis: RedisProcess, closed: 
         await asyncio.sleep(0.05)
 
 
+def ws_url(client: httpx.AsyncClient) -> str:
+    return "ws" + str(client.base_url).removeprefix("http").rstrip("/") + "/graphql"
+
+
 async def connection_init(client: httpx.AsyncClient) -> str | tuple[int, str]:
     """A websocket ``connection_init``: the answer's type, or the close code and reason."""
-    url = "ws" + str(client.base_url).removeprefix("http").rstrip("/") + "/graphql"
-    async with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket:
+    async with connect(ws_url(client), subprotocols=[PROTOCOL]) as socket:
         await socket.send(json.dumps({"type": "connection_init"}))
         try:
             answer: str = json.loads(await asyncio.wait_for(socket.recv(), 5))["type"]
@@ -156,9 +160,20 @@ async def test_hanging_redis_costs_one_timeout_per_cool_down(tmp_path: Path, mod
 
 
 async def test_fail_closed_refuses_with_503_then_recovers(tmp_path: Path) -> None:
-    async with gateway_on_redis(tmp_path, mode="closed") as (client, redis):
+    async with (
+        gateway_on_redis(tmp_path, mode="closed") as (client, redis),
+        connect(ws_url(client), subprotocols=[PROTOCOL]) as socket,
+    ):
         assert (await post(client))[:2] == (200, DATA)
+        await socket.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await socket.recv()) == {"type": "connection_ack"}
         await redis.kill()
+        # An operation on an open websocket is refused alone; the connection stays.
+        for op_id in ("1", "2"):
+            subscribe = {"id": op_id, "type": "subscribe", "payload": QUERY}
+            await socket.send(json.dumps(subscribe))
+            error = {"id": op_id, "type": "error", "payload": UNAVAILABLE["errors"]}
+            assert json.loads(await asyncio.wait_for(socket.recv(), 5)) == error
         for _ in range(3):
             response = await client.post("/graphql", json=QUERY)
             assert (response.status_code, response.json()) == (503, UNAVAILABLE)
