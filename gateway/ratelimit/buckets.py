@@ -4,6 +4,12 @@
 replicas sharing the Redis share the budget exactly; the script reads Redis's clock, so
 replicas' clocks do not matter). ``MemoryBuckets`` is the same algorithm in one process,
 for a gateway without Redis (each process then has its own budget).
+
+A Redis that fails (down, restarting, hanging) must not hang a request: every command
+has a short timeout, and after a failure a circuit breaker answers ``StoreUnavailable``
+at once for ``REDIS_COOL_DOWN_SECONDS`` instead of asking Redis again, so an outage costs
+one timeout per cool-down rather than one per request. What a caller then may do is the
+step's decision (``rate_limits.redis_failure_mode``), not the store's.
 """
 
 from __future__ import annotations
@@ -14,6 +20,23 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from gateway.execution.breaker import CircuitBreaker
+
+#: After a failed Redis command, how long the buckets answer without asking Redis.
+REDIS_COOL_DOWN_SECONDS = 1.0
+
+
+class StoreUnavailable(Exception):
+    """The buckets' store could not answer: it failed now, or (``skipped``) it failed
+    within the cool-down and was not asked."""
+
+    def __init__(self, message: str, *, skipped: bool = False) -> None:
+        super().__init__(message)
+        self.skipped = skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +110,35 @@ return {allowed, tostring(retry)}
 
 
 class RedisBuckets:
-    """Buckets in Redis at ``<prefix><key>``, updated atomically by one Lua script."""
+    """Buckets in Redis at ``<prefix><key>``, updated atomically by one Lua script.
 
-    def __init__(self, url: str, prefix: str = "gateway:ratelimit:") -> None:
-        from redis.asyncio import Redis
+    ``take`` raises ``StoreUnavailable`` when Redis fails (each command and each connect
+    waits at most ``timeout_seconds``) and, without asking Redis, during the cool-down
+    after a failure. redis-py reconnects on the next command, and re-sends the script
+    (``EVAL``) to a restarted Redis that no longer knows its hash."""
 
-        self._redis: Any = Redis.from_url(url)
+    def __init__(
+        self, url: str, prefix: str = "gateway:ratelimit:", timeout_seconds: float = 0.5
+    ) -> None:
+        # ``from_url`` makes a client without retries: a timed-out command is not sent
+        # again, so ``timeout_seconds`` bounds the wait.
+        self._redis: Any = Redis.from_url(
+            url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds
+        )
         self._script = self._redis.register_script(_SCRIPT)
         self._prefix = prefix
+        #: One failure opens it: a Redis that failed once is likely to fail again now.
+        self.breaker = CircuitBreaker("redis (rate limits)", 1, REDIS_COOL_DOWN_SECONDS)
 
     async def take(self, key: str, rate: float, burst: int) -> Decision:
-        allowed, retry = await self._script(keys=[self._prefix + key], args=[rate, burst])
+        if not self.breaker.allow():
+            raise StoreUnavailable("Redis failed within the cool-down", skipped=True)
+        try:
+            allowed, retry = await self._script(keys=[self._prefix + key], args=[rate, burst])
+        except (RedisError, OSError) as error:
+            self.breaker.record_failure()
+            raise StoreUnavailable(str(error) or type(error).__name__) from error
+        self.breaker.record_success()
         return Decision(bool(int(allowed)), float(retry))
 
     async def close(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -30,3 +32,10 @@ class RateLimitsConfig(_Section):
     #: Keep the buckets in Redis (``redis_url``) so every replica shares them. Off, or no
     #: ``redis_url``: buckets live in each process.
     use_redis: bool = True
+    #: Timeout of one Redis command (and of connecting), in seconds: no request waits
+    #: longer on Redis. After a failure Redis is not asked for 1 s (docs/resilience.md).
+    redis_timeout_seconds: float = Field(default=0.5, gt=0)
+    #: When Redis fails: ``open`` lets the request run unlimited (a warning is logged);
+    #: ``closed`` refuses it with ``RATE_LIMIT_STORE_UNAVAILABLE`` (HTTP 503; a websocket
+    #: ``connection_init`` is closed with 4500). See docs/resilience.md.
+    redis_failure_mode: Literal["open", "closed"] = "open"

@@ -8,8 +8,17 @@ an authenticated request, else the client IP (``client_ip``: behind
 - ``connections``: each websocket ``connection_init``.
 
 Over budget: ``RATE_LIMITED``, HTTP 429 with ``Retry-After`` (a websocket connection is
-closed with 4429). A Redis that cannot be reached fails open (the request runs, a warning
-is logged): the limit protects the subgraphs, an outage of Redis should not stop them.
+closed with 4429).
+
+Redis down or hanging (``RedisBuckets`` bounds each command by
+``rate_limits.redis_timeout_seconds`` and then skips Redis for a cool-down), as
+``rate_limits.redis_failure_mode`` says:
+
+- ``open`` (default): the request runs, limited by nothing, and the failure is logged:
+  the limit protects the subgraphs, an outage of Redis alone should not stop them;
+- ``closed``: ``RATE_LIMIT_STORE_UNAVAILABLE``, HTTP 503 with ``Retry-After``; at
+  ``connection_init`` the websocket is closed with 4500 (the protocol's code for a server
+  that cannot serve now, as for any error but 401/403/429 there).
 """
 
 from __future__ import annotations
@@ -18,7 +27,14 @@ import ipaddress
 import logging
 
 from gateway.errors import RequestError
-from gateway.ratelimit.buckets import Buckets, MemoryBuckets, RedisBuckets, retry_after_header
+from gateway.ratelimit.buckets import (
+    REDIS_COOL_DOWN_SECONDS,
+    Buckets,
+    MemoryBuckets,
+    RedisBuckets,
+    StoreUnavailable,
+    retry_after_header,
+)
 from gateway.ratelimit.config import BudgetConfig, RateLimitsConfig
 from gateway.request import RequestContext
 from gateway.steps import Step
@@ -31,6 +47,13 @@ class RateLimited(RequestError):
     status = 429
 
 
+class RateLimitStoreUnavailable(RequestError):
+    """Redis failed and ``rate_limits.redis_failure_mode`` is ``closed``."""
+
+    code = "RATE_LIMIT_STORE_UNAVAILABLE"
+    status = 503
+
+
 class RateLimitStep(Step):
     def __init__(
         self, config: RateLimitsConfig, redis_url: str | None, buckets: Buckets | None = None
@@ -38,7 +61,10 @@ class RateLimitStep(Step):
         self.config = config
         if buckets is None:
             use_redis = config.use_redis and redis_url is not None
-            buckets = RedisBuckets(redis_url) if use_redis and redis_url else MemoryBuckets()
+            if use_redis and redis_url:
+                buckets = RedisBuckets(redis_url, timeout_seconds=config.redis_timeout_seconds)
+            else:
+                buckets = MemoryBuckets()
         self.buckets = buckets
         self._proxies = [ipaddress.ip_network(p, strict=False) for p in config.trusted_proxies]
 
@@ -55,20 +81,31 @@ class RateLimitStep(Step):
         caller = self.caller(context)
         try:
             decision = await self.buckets.take(f"{budget}:{caller}", limits.per_second, burst)
-        except (OSError, ConnectionError) as exc:
-            log.warning("rate limit not applied (store unreachable): %s", exc)
+        except StoreUnavailable as exc:
+            self._store_failed(budget, exc)
             return
-        except Exception as exc:  # redis-py's own errors: fail open, as above
-            if type(exc).__module__.startswith("redis"):
-                log.warning("rate limit not applied (store unreachable): %s", exc)
-                return
-            raise
         if not decision.allowed:
             retry = retry_after_header(decision.retry_after)
             raise RateLimited(
                 f"Too many {budget} from this caller; retry in {retry} s.",
                 headers={"Retry-After": retry},
                 extensions={"retryAfterSeconds": int(retry)},
+            )
+
+    def _store_failed(self, budget: str, error: StoreUnavailable) -> None:
+        """Fail open (return) or closed (raise), as configured."""
+        if not error.skipped:  # skipped ones are the same outage: logged once per cool-down
+            log.warning(
+                "rate limit store failed (%s, failing %s): %s",
+                budget,
+                self.config.redis_failure_mode,
+                error,
+            )
+        if self.config.redis_failure_mode == "closed":
+            retry = retry_after_header(REDIS_COOL_DOWN_SECONDS)
+            raise RateLimitStoreUnavailable(
+                "The rate limit store is unavailable; try again shortly.",
+                headers={"Retry-After": retry},
             )
 
     def caller(self, context: RequestContext) -> str:
