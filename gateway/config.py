@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from gateway.auth.config import AuthConfig
+from gateway.authz.config import AuthorizationConfig
 from gateway.engine_config import EngineConfig
 from gateway.http.config import ServerConfig
 from gateway.limits.config import LimitsConfig
@@ -61,6 +62,8 @@ class GatewayConfig(_Section):
     auth: AuthConfig = Field(default_factory=AuthConfig)
     #: Rate limits per caller (docs/security.md).
     rate_limits: RateLimitsConfig = Field(default_factory=RateLimitsConfig)
+    #: Authorization in the graph: @authenticated, @requiresScopes, @policy (docs/authorization.md).
+    authorization: AuthorizationConfig = Field(default_factory=AuthorizationConfig)
 
     @property
     def graphiql_enabled(self) -> bool:

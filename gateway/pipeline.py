@@ -29,6 +29,7 @@ import orjson
 from graphql import OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
+from gateway.authz import authorize
 from gateway.config import GatewayConfig
 from gateway.documents import ValidDocument
 from gateway.errors import (
@@ -77,6 +78,8 @@ class Prepared:
     plan: QueryPlan
     #: The request headers ``engine.forward_headers`` lets through to subgraphs.
     headers: dict[str, str]
+    #: One error per field authorization removed (``gateway.authz``), in every response.
+    authorization_errors: tuple[JSONObject, ...] = ()
 
 
 class Gateway:
@@ -226,7 +229,8 @@ class Gateway:
             raise RequestError(self._subscription_refusal(), code=SUBSCRIPTION_OVER_HTTP)
         variables = _coerce_variables(state, operation, params.variables or {})
         cost = state.cost(document, params.operation_name, variables)
-        plan = state.plan(document, params.operation_name, variables)
+        access = await authorize(context, state.supergraph, document, operation, variables)
+        plan = state.plan(document, params.operation_name, variables, access)
         prepared = Prepared(
             state=state,
             params=params,
@@ -237,6 +241,7 @@ class Gateway:
             cost=cost,
             plan=plan,
             headers=self._forwarded_headers(context),
+            authorization_errors=access.errors,
         )
         await self.steps.planned(context, prepared)
         return prepared
@@ -263,6 +268,7 @@ class Gateway:
                 prepared.variables,
                 params,
                 headers,
+                prepared.authorization_errors,
             )
 
         if prepared.kind == "query" and self.config.engine.dedupe_inbound_requests:
@@ -271,6 +277,8 @@ class Gateway:
                 params.operation_name,
                 orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS),
                 tuple(sorted(headers.items())),
+                # Callers denied different fields must not share a response.
+                tuple(str(e.get("path")) for e in prepared.authorization_errors),
             )
             body = await self._in_flight.run(key, run)
         else:
@@ -296,9 +304,10 @@ class Gateway:
         variables: dict[str, Any],
         params: GraphQLParams,
         headers: dict[str, str],
+        authorization_errors: tuple[JSONObject, ...] = (),
     ) -> JSONObject:
         """Execute the plan, answer introspection, shape: the response body."""
-        errors: list[JSONObject] = []
+        errors: list[JSONObject] = list(authorization_errors)
         introspection: JSONObject | None = None
         if plan.has_introspection:
             introspection, introspection_errors = introspect(

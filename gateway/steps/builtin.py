@@ -2,7 +2,9 @@
 
 1. ``AuthenticationStep`` — always: it also removes forged identity headers;
 2. ``RateLimitStep`` — when a budget is set (it keys on the identity from 1);
-3. ``ProductionStep`` — in ``mode: production``.
+3. ``ProductionStep`` — in ``mode: production``;
+4. ``AuthorizationStep`` — always: binds the authorizer ``Gateway.prepare`` asks before
+   planning (``authorization.enabled: false`` makes it allow everything).
 
 An embedding application's steps run after these (``Gateway.create(config, steps=...)``).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gateway.auth.step import AuthenticationStep
+from gateway.authz.step import AuthorizationStep
 from gateway.config import GatewayConfig
 from gateway.ratelimit.step import RateLimitStep
 from gateway.steps.base import Step
@@ -25,5 +28,6 @@ def builtin_steps(config: GatewayConfig, extra: Sequence[Step] = ()) -> list[Ste
         steps.append(RateLimitStep(config.rate_limits, config.redis_url))
     if config.mode == "production":
         steps.append(ProductionStep())
+    steps.append(AuthorizationStep(config.authorization, config.engine.plan_cache_size))
     steps.extend(extra)
     return steps

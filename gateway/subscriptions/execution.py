@@ -84,7 +84,7 @@ async def _event_result(
     execution = _execution(gateway, prepared)
     execution.merge_root_response(subgraph, event)
     await execution.run(rest)
-    errors = execution.errors
+    errors = [*prepared.authorization_errors, *execution.errors]  # authorization: gateway.authz
     data = Shaper(errors).shape(prepared.plan.operation.root, execution.data)
     result: JSONObject = {"data": data}
     if errors:
