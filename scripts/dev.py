@@ -153,6 +153,11 @@ def main() -> int:
         # Until the gateway authenticates clients (a later issue), dev forwards the
         # identity headers a developer sets in GraphiQL, so `me` and progress work.
         gateway_env.setdefault("GATEWAY_ENGINE__FORWARD_HEADERS", "[x-user-id, x-user-roles]")
+        # The platform's @policy callables (docs/authorization.md).
+        for policy in ("admin", "self_or_admin"):
+            gateway_env.setdefault(
+                f"GATEWAY_AUTHORIZATION__POLICIES__{policy.upper()}", f"subgraphs.policies:{policy}"
+            )
         gateway = Child("gateway", [sys.executable, "-m", "gateway", "serve"], gateway_env)
         children.append(gateway)
         gateway_url = f"http://{HOST}:{gateway_port}/graphql"

@@ -14,10 +14,11 @@ from cachetools import LRUCache
 from graphql import OperationDefinitionNode
 
 from gateway.authz.config import AuthorizationConfig
-from gateway.authz.decision import ALLOWED, Access, Caller, decide
+from gateway.authz.decision import ALLOWED, UNAUTHORIZED, Access, Caller, decide
 from gateway.authz.policies import Policy, evaluate, load_policies
 from gateway.authz.sites import Sites, find_sites
 from gateway.documents import ValidDocument
+from gateway.errors import RequestError
 from gateway.planning.operation import normalize
 from gateway.request import RequestContext
 from gateway.steps import Step
@@ -97,8 +98,26 @@ async def authorize(
     operation: OperationDefinitionNode,
     variables: dict[str, Any],
 ) -> Access:
-    """The request's authorization outcome (``Gateway.prepare`` calls it before planning)."""
+    """The request's authorization outcome (``Gateway.prepare`` calls it before planning).
+
+    A subscription whose root field is denied is refused (``UnauthorizedSubscription``):
+    there is no stream to open, so nothing to answer ``null`` in."""
     if not supergraph.authorization:
         return ALLOWED  # the supergraph declares no requirement: nothing to check
     authorizer: Authorizer = context.state.get(AUTHORIZER, _FALLBACK)
-    return await authorizer.access(context, supergraph, document, operation, variables)
+    access = await authorizer.access(context, supergraph, document, operation, variables)
+    subscription = operation.operation.value == "subscription"
+    if subscription and any(_is_root(path) for path, _ in access.denied):
+        raise UnauthorizedSubscription("Unauthorized field or type")
+    return access
+
+
+def _is_root(path: tuple[str, ...]) -> bool:
+    return sum(1 for key in path if key != "@") == 1
+
+
+class UnauthorizedSubscription(RequestError):
+    """A subscription to a root field the caller may not see."""
+
+    code = UNAUTHORIZED
+    status = 403

@@ -94,6 +94,13 @@ class Platform:
         assert body == {"data": {"completeLesson": {"clientMutationId": mutation_id}}}, body
 
 
+#: The platform's @policy callables (as dev and deploy configure them).
+PLATFORM_POLICIES = {
+    "admin": "subgraphs.policies:admin",
+    "self_or_admin": "subgraphs.policies:self_or_admin",
+}
+
+
 @contextlib.asynccontextmanager
 async def gateway_platform(
     subgraphs: RunningSubgraphs,
@@ -115,6 +122,7 @@ async def gateway_platform(
                 "supergraph": {"watch": False},
                 "auth": auth_config(jwks_file=jwks_file).model_dump(mode="json")
                 | {"signing_secret": TEST_SECRET},
+                "authorization": {"policies": PLATFORM_POLICIES},
                 **sections,
             }
         )

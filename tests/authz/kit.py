@@ -1,0 +1,130 @@
+"""Two kit subgraphs with every kind of requirement, composed by the gateway's composer.
+
+``accounts`` owns users; ``shop`` owns products and adds ``User.orders``. Requirements:
+
+- ``Query.me`` ``@authenticated``; ``Secret`` (a type) ``@authenticated``;
+- ``User.email`` scopes ``email:read`` OR ``admin``; ``User.ssn`` (non-null) scopes
+  ``pii:read`` AND ``admin``; ``User.note`` the policy ``staff`` (``is_staff`` below);
+- ``Product.price`` scope ``pricing``; ``User.orders`` (from ``shop``) ``@authenticated``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from gateway.composition import compose
+from gateway.composition.compose import SubgraphSource
+from gateway.request import Identity
+from tests.planning.kit import KitSubgraph
+
+LINK = (
+    'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: '
+    '["@key", "@authenticated", "@requiresScopes", "@policy"])\n'
+)
+
+ACCOUNTS_SDL = (
+    LINK
+    + """
+type Query {
+  users: [User!]!
+  me: User @authenticated
+  secret: Secret
+}
+
+type User @key(fields: "id") {
+  id: ID!
+  name: String!
+  email: String @requiresScopes(scopes: [["email:read"], ["admin"]])
+  ssn: String! @requiresScopes(scopes: [["pii:read", "admin"]])
+  note: String @policy(policies: [["staff"]])
+}
+
+type Secret @authenticated {
+  code: String
+}
+"""
+)
+
+SHOP_SDL = (
+    LINK
+    + """
+type Query {
+  products: [Product!]!
+}
+
+type Product @key(fields: "id") {
+  id: ID!
+  name: String!
+  price: Int @requiresScopes(scopes: [["pricing"]])
+  buyer: User
+}
+
+type User @key(fields: "id") {
+  id: ID!
+  orders: [String!] @authenticated
+}
+"""
+)
+
+USERS = [
+    {"id": "u1", "name": "Ada", "email": "ada@x", "ssn": "111", "note": "n1"},
+    {"id": "u2", "name": "Bob", "email": "bob@x", "ssn": "222", "note": "n2"},
+]
+
+
+def supergraph_sdl() -> str:
+    result = compose(
+        [
+            SubgraphSource("accounts", "http://accounts.invalid/graphql", ACCOUNTS_SDL),
+            SubgraphSource("shop", "http://shop.invalid/graphql", SHOP_SDL),
+        ]
+    )
+    assert result.supergraph_sdl is not None, result.errors
+    return result.supergraph_sdl
+
+
+def subgraphs() -> list[KitSubgraph]:
+    accounts = KitSubgraph(
+        "accounts",
+        ACCOUNTS_SDL,
+        data={"User": [dict(u) for u in USERS]},
+        resolvers={
+            "Query.users": lambda _s, _i: accounts.rows("User"),
+            "Query.me": lambda _s, _i: accounts.find("User", {"id": "u1"}),
+            "Query.secret": lambda _s, _i: {"code": "42"},
+        },
+    )
+    shop = KitSubgraph(
+        "shop",
+        SHOP_SDL,
+        data={
+            "Product": [
+                {"id": "p1", "name": "Pen", "price": 3, "buyer": {"id": "u1"}},
+                {"id": "p2", "name": "Ink", "price": 9, "buyer": {"id": "u2"}},
+            ],
+            "User": [{"id": "u1", "orders": ["o1"]}, {"id": "u2", "orders": []}],
+        },
+        resolvers={"Query.products": lambda _s, _i: shop.rows("Product")},
+    )
+    return [accounts, shop]
+
+
+async def is_staff(identity: Identity) -> bool:
+    """The ``staff`` policy: a coroutine, as a policy that looks something up would be."""
+    await asyncio.sleep(0)
+    return "STAFF" in identity.roles
+
+
+def user(*scopes: str, roles: tuple[str, ...] = ("LEARNER",), user_id: str = "u1") -> Identity:
+    return Identity(user_id=user_id, roles=roles, scopes=scopes)
+
+
+UNAUTHORIZED: dict[str, Any] = {
+    "message": "Unauthorized field or type",
+    "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"},
+}
+
+
+def unauthorized(*path: str) -> dict[str, Any]:
+    return {"message": UNAUTHORIZED["message"], "path": list(path), **UNAUTHORIZED}

@@ -1,0 +1,164 @@
+"""The semantics of @authenticated, @requiresScopes and @policy on kit subgraphs (real
+sockets): what is removed before planning, what comes back, which errors, which fetches."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from gateway.authz import AuthorizationConfig
+from gateway.request import GraphQLParams, Identity, RequestContext
+from tests.authz.kit import subgraphs, supergraph_sdl, unauthorized, user
+from tests.planning.kit import KitGateway, kit_gateway
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+AUTHORIZATION = AuthorizationConfig(policies={"staff": "tests.authz.kit:is_staff"})
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def gw() -> AsyncIterator[KitGateway]:
+    async with kit_gateway(supergraph_sdl(), *subgraphs(), authorization=AUTHORIZATION) as running:
+        yield running
+
+
+async def run(gw: KitGateway, query: str, identity: Identity | None = None) -> dict[str, Any]:
+    gw.reset()
+    context = RequestContext(identity=identity)
+    outcome = await gw.gateway.execute(GraphQLParams(query=query), context)
+    return outcome.body
+
+
+def fetched(gw: KitGateway) -> dict[str, list[str]]:
+    return {name: [r.query for r in requests] for name, requests in gw.sent().items()}
+
+
+async def test_an_unauthorized_field_is_null_with_an_error_and_the_rest_runs(
+    gw: KitGateway,
+) -> None:
+    body = await run(gw, "{ users { id name email } products { name } }")
+    assert body == {
+        "data": {
+            "users": [
+                {"id": "u1", "name": "Ada", "email": None},
+                {"id": "u2", "name": "Bob", "email": None},
+            ],
+            "products": [{"name": "Pen"}, {"name": "Ink"}],
+        },
+        "errors": [unauthorized("users", "@", "email")],
+    }
+    # Removed before planning: the subgraph is never asked for it.
+    assert all("email" not in q for q in fetched(gw)["accounts"])
+
+
+async def test_a_non_null_unauthorized_field_nulls_its_parent(gw: KitGateway) -> None:
+    body = await run(gw, "{ me { id ssn } products { name } }", user("pii:read"))
+    assert body == {
+        "data": {"me": None, "products": [{"name": "Pen"}, {"name": "Ink"}]},
+        "errors": [unauthorized("me", "ssn")],
+    }
+
+
+async def test_non_null_bubbling_reaches_data(gw: KitGateway) -> None:
+    # users: [User!]! — a null item bubbles through the non-null list to the root.
+    body = await run(gw, "{ users { ssn } }", user())
+    assert body == {"data": None, "errors": [unauthorized("users", "@", "ssn")]}
+
+
+@pytest.mark.parametrize(
+    ("scopes", "email", "ssn"),
+    [
+        ((), False, False),
+        (("email:read",), True, False),  # first alternative of email
+        (("admin",), True, False),  # second alternative of email; ssn needs both
+        (("pii:read",), False, False),
+        (("pii:read", "admin"), True, True),  # both of ssn's: AND
+    ],
+)
+async def test_scopes_outer_list_or_inner_list_and(
+    gw: KitGateway, scopes: tuple[str, ...], email: bool, ssn: bool
+) -> None:
+    body = await run(gw, "{ me { email ssn } }", user(*scopes))
+    expected_errors = [
+        unauthorized("me", field) for field, ok in (("email", email), ("ssn", ssn)) if not ok
+    ]
+    assert body.get("errors", []) == expected_errors
+    if ssn:
+        assert body["data"] == {"me": {"email": "ada@x" if email else None, "ssn": "111"}}
+    else:
+        assert body["data"] == {"me": None}  # ssn is non-null: me is null
+
+
+async def test_a_policy_callable_decides(gw: KitGateway) -> None:
+    staff = await run(gw, "{ me { note } }", user(roles=("STAFF",)))
+    assert staff == {"data": {"me": {"note": "n1"}}}
+    learner = await run(gw, "{ me { note } }", user())
+    assert learner == {"data": {"me": {"note": None}}, "errors": [unauthorized("me", "note")]}
+
+
+async def test_an_unknown_policy_never_grants() -> None:
+    async with kit_gateway(
+        supergraph_sdl(), *subgraphs(), authorization=AuthorizationConfig()
+    ) as gw:
+        body = await run(gw, "{ me { note } }", user(roles=("STAFF",)))
+    assert body == {"data": {"me": {"note": None}}, "errors": [unauthorized("me", "note")]}
+
+
+async def test_a_type_level_requirement_removes_fields_returning_it(gw: KitGateway) -> None:
+    body = await run(gw, "{ secret { code } users { id } }")
+    assert body == {
+        "data": {"secret": None, "users": [{"id": "u1"}, {"id": "u2"}]},
+        "errors": [unauthorized("secret")],
+    }
+    signed_in = await run(gw, "{ secret { code } }", user())
+    assert signed_in == {"data": {"secret": {"code": "42"}}}
+
+
+async def test_when_every_field_is_unauthorized_no_fetch_runs(gw: KitGateway) -> None:
+    body = await run(gw, "{ me { id } secret { code } }")
+    assert body == {
+        "data": {"me": None, "secret": None},
+        "errors": [unauthorized("me"), unauthorized("secret")],
+    }
+    assert gw.sent() == {}
+
+
+async def test_a_field_of_another_subgraph_on_an_entity(gw: KitGateway) -> None:
+    body = await run(gw, "{ products { name buyer { orders } } }")
+    assert body == {
+        "data": {
+            "products": [
+                {"name": "Pen", "buyer": {"orders": None}},
+                {"name": "Ink", "buyer": {"orders": None}},
+            ]
+        },
+        "errors": [unauthorized("products", "@", "buyer", "orders")],
+    }
+    # The buyer is still fetched (only its removed field is null), orders never asked.
+    assert all("orders" not in q for qs in fetched(gw).values() for q in qs)
+    signed_in = await run(gw, "{ products { buyer { orders } } }", user())
+    assert signed_in == {
+        "data": {"products": [{"buyer": {"orders": ["o1"]}}, {"buyer": {"orders": []}}]}
+    }
+
+
+async def test_plans_are_cached_per_outcome_not_per_caller(gw: KitGateway) -> None:
+    query = "{ me { name email } }"
+
+    async def plan_of(identity: Identity) -> Any:
+        prepared = await gw.gateway.prepare(
+            GraphQLParams(query=query), RequestContext(identity=identity)
+        )
+        return prepared.plan
+
+    alice = await plan_of(user(user_id="u1"))
+    bob = await plan_of(user(user_id="u2"))
+    reader = await plan_of(user("email:read", user_id="u2"))
+    admin = await plan_of(user("admin", user_id="u1"))
+    assert alice is bob  # same outcome (email removed): one plan
+    assert reader is admin  # same outcome (nothing removed), different scopes: one plan
+    assert alice is not reader
+    assert "email" not in alice.text() and "email" in reader.text()
