@@ -134,7 +134,8 @@ class User:
         return connection(rows, first, "enrollment", lambda r: r.course_id, enrollment_from_row)
 
     @strawberry.field(
-        description="Progress in one course; null when not enrolled. The user themself or an admin.",
+        description="Progress in one course; null when not enrolled. "
+        "The user themself or an admin.",
         directives=[Authenticated()],
     )
     async def progress(self, info: Info, course_id: strawberry.ID) -> CourseProgress | None:
