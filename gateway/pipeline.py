@@ -29,7 +29,7 @@ import orjson
 from graphql import OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
-from gateway.authz import authorize
+from gateway.authz import ALLOWED, Access, authorize
 from gateway.config import GatewayConfig
 from gateway.documents import ValidDocument
 from gateway.errors import (
@@ -78,8 +78,8 @@ class Prepared:
     plan: QueryPlan
     #: The request headers ``engine.forward_headers`` lets through to subgraphs.
     headers: dict[str, str]
-    #: One error per field authorization removed (``gateway.authz``), in every response.
-    authorization_errors: tuple[JSONObject, ...] = ()
+    #: What authorization removed (``gateway.authz``): its errors go in every response.
+    access: Access = ALLOWED
 
 
 class Gateway:
@@ -241,7 +241,7 @@ class Gateway:
             cost=cost,
             plan=plan,
             headers=self._forwarded_headers(context),
-            authorization_errors=access.errors,
+            access=access,
         )
         await self.steps.planned(context, prepared)
         return prepared
@@ -268,7 +268,7 @@ class Gateway:
                 prepared.variables,
                 params,
                 headers,
-                prepared.authorization_errors,
+                prepared.access,
             )
 
         if prepared.kind == "query" and self.config.engine.dedupe_inbound_requests:
@@ -278,7 +278,7 @@ class Gateway:
                 orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS),
                 tuple(sorted(headers.items())),
                 # Callers denied different fields must not share a response.
-                tuple(str(e.get("path")) for e in prepared.authorization_errors),
+                prepared.access.key,
             )
             body = await self._in_flight.run(key, run)
         else:
@@ -304,10 +304,10 @@ class Gateway:
         variables: dict[str, Any],
         params: GraphQLParams,
         headers: dict[str, str],
-        authorization_errors: tuple[JSONObject, ...] = (),
+        access: Access = ALLOWED,
     ) -> JSONObject:
         """Execute the plan, answer introspection, shape: the response body."""
-        errors: list[JSONObject] = list(authorization_errors)
+        errors: list[JSONObject] = list(access.errors)
         introspection: JSONObject | None = None
         if plan.has_introspection:
             introspection, introspection_errors = introspect(
@@ -322,6 +322,7 @@ class Gateway:
             plan.client_keys,
         )
         await execution.run(plan.node)
+        access.redact(execution.data)
         errors.extend(execution.errors)
         data = Shaper(errors, introspection).shape(plan.operation.root, execution.data)
         body: JSONObject = {"data": data}

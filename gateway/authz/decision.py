@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gateway.authz.prune import is_empty, prune
+from gateway.authz.redact import redact
 from gateway.authz.requirements import Requirement
 from gateway.authz.sites import Site, SiteId, Sites
 from gateway.planning.operation import NormalizedOperation
@@ -34,6 +35,11 @@ class Access:
     def key(self) -> tuple[str, ...]:
         """The plan cache's part for this outcome (empty when nothing is denied)."""
         return tuple(sorted(f"{'.'.join(path)}:{coordinate}" for path, coordinate in self.denied))
+
+    def redact(self, data: JSONObject) -> None:
+        """Remove the denied fields from the fetched ``data`` (``redact.py`` says why)."""
+        if self.denied:
+            redact(data, self.denied)
 
     def plan(self, planner: Planner, operation: NormalizedOperation) -> QueryPlan:
         """The plan for this outcome: the pruned operation planned, the full one kept for

@@ -5,7 +5,8 @@
 - ``Query.me`` ``@authenticated``; ``Secret`` (a type) ``@authenticated``;
 - ``User.email`` scopes ``email:read`` OR ``admin``; ``User.ssn`` (non-null) scopes
   ``pii:read`` AND ``admin``; ``User.note`` the policy ``staff`` (``is_staff`` below);
-- ``Product.price`` scope ``pricing``; ``User.orders`` (from ``shop``) ``@authenticated``.
+- ``Product.price`` scope ``pricing``; ``User.orders`` (from ``shop``) ``@authenticated``;
+  ``User.contact`` (from ``shop``) ``@requires`` the email (which it may leak, by design).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests.planning.kit import KitSubgraph
 
 LINK = (
     'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: '
-    '["@key", "@authenticated", "@requiresScopes", "@policy"])\n'
+    '["@key", "@authenticated", "@requiresScopes", "@policy", "@external", "@requires"])\n'
 )
 
 ACCOUNTS_SDL = (
@@ -63,6 +64,8 @@ type Product @key(fields: "id") {
 type User @key(fields: "id") {
   id: ID!
   orders: [String!] @authenticated
+  email: String @external
+  contact: String @requires(fields: "email")
 }
 """
 )
@@ -105,7 +108,10 @@ def subgraphs() -> list[KitSubgraph]:
             ],
             "User": [{"id": "u1", "orders": ["o1"]}, {"id": "u2", "orders": []}],
         },
-        resolvers={"Query.products": lambda _s, _i: shop.rows("Product")},
+        resolvers={
+            "Query.products": lambda _s, _i: shop.rows("Product"),
+            "User.contact": lambda source, _i: f"mail {source['email']}",
+        },
     )
     return [accounts, shop]
 

@@ -37,7 +37,7 @@ async def test_progress_needs_a_user(platform: Platform) -> None:
     assert [n["myProgress"] for n in anonymous["data"]["courses"]["nodes"]] == [None, None]
     assert codes(anonymous) == [(["courses", "nodes", "@", "myProgress"], UNAUTHORIZED)]
     learner, _ = two_users(platform)
-    signed_in = await platform.post(query, **as_user(learner["id"]))
+    signed_in = await platform.post(query, None, **as_user(learner["id"]))
     assert "errors" not in signed_in
     assert len(signed_in["data"]["courses"]["nodes"]) == 2
 
@@ -56,9 +56,9 @@ async def test_listing_users_is_admin_only(platform: Platform) -> None:
         ],
     }
     learner, _ = two_users(platform)
-    body = await platform.post(query, **as_user(learner["id"]))
+    body = await platform.post(query, None, **as_user(learner["id"]))
     assert codes(body) == [(["users"], UNAUTHORIZED)]
-    admin = await platform.post(query, **as_user(learner["id"], "ADMIN"))
+    admin = await platform.post(query, None, **as_user(learner["id"], "ADMIN"))
     ids = sorted(u["id"] for u in platform.subgraphs.data.users)[:2]
     assert admin == {"data": {"users": {"nodes": [{"id": i} for i in ids]}}}
 

@@ -145,6 +145,24 @@ async def test_a_field_of_another_subgraph_on_an_entity(gw: KitGateway) -> None:
     }
 
 
+async def test_a_denied_field_the_planner_fetches_anyway_never_reaches_the_client(
+    gw: KitGateway,
+) -> None:
+    # contact @requires email: the plan fetches email from accounts for shop, under the
+    # client's own key; it is taken out of the data before shaping.
+    body = await run(gw, "{ users { email contact } }")
+    assert "email" in fetched(gw)["accounts"][0]
+    assert body == {
+        "data": {
+            "users": [
+                {"email": None, "contact": "mail ada@x"},
+                {"email": None, "contact": "mail bob@x"},
+            ]
+        },
+        "errors": [unauthorized("users", "@", "email")],
+    }
+
+
 async def test_plans_are_cached_per_outcome_not_per_caller(gw: KitGateway) -> None:
     query = "{ me { name email } }"
 
