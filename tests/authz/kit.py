@@ -2,7 +2,9 @@
 
 ``accounts`` owns users; ``shop`` owns products and adds ``User.orders``. Requirements:
 
-- ``Query.me`` ``@authenticated``; ``Secret`` (a type) ``@authenticated``;
+- ``Query.me`` ``@authenticated``; ``Secret`` (a type) ``@authenticated``; the interface
+  ``Account`` scope ``accounts``; the enum ``Tier`` ``@authenticated``; the scalar
+  ``Money`` scope ``pricing``;
 - ``User.email`` scopes ``email:read`` OR ``admin``; ``User.ssn`` (non-null) scopes
   ``pii:read`` AND ``admin``; ``User.note`` the policy ``staff`` (``is_staff`` below);
 - ``Product.price`` scope ``pricing``; ``User.orders`` (from ``shop``) ``@authenticated``;
@@ -31,10 +33,21 @@ type Query {
   users: [User!]!
   me: User @authenticated
   secret: Secret
+  account(id: ID!): Account
 }
 
-type User @key(fields: "id") {
+interface Account @requiresScopes(scopes: [["accounts"]]) {
   id: ID!
+}
+
+enum Tier @authenticated {
+  GOLD
+  SILVER
+}
+
+type User implements Account @key(fields: "id") {
+  id: ID!
+  tier: Tier
   name: String!
   email: String @requiresScopes(scopes: [["email:read"], ["admin"]])
   ssn: String! @requiresScopes(scopes: [["pii:read", "admin"]])
@@ -54,10 +67,13 @@ type Query {
   products: [Product!]!
 }
 
+scalar Money @requiresScopes(scopes: [["pricing"]])
+
 type Product @key(fields: "id") {
   id: ID!
   name: String!
   price: Int @requiresScopes(scopes: [["pricing"]])
+  cost: Money
   buyer: User
 }
 
@@ -71,8 +87,8 @@ type User @key(fields: "id") {
 )
 
 USERS = [
-    {"id": "u1", "name": "Ada", "email": "ada@x", "ssn": "111", "note": "n1"},
-    {"id": "u2", "name": "Bob", "email": "bob@x", "ssn": "222", "note": "n2"},
+    {"id": "u1", "name": "Ada", "email": "ada@x", "ssn": "111", "note": "n1", "tier": "GOLD"},
+    {"id": "u2", "name": "Bob", "email": "bob@x", "ssn": "222", "note": "n2", "tier": "SILVER"},
 ]
 
 
@@ -96,6 +112,7 @@ def subgraphs() -> list[KitSubgraph]:
             "Query.users": lambda _s, _i: accounts.rows("User"),
             "Query.me": lambda _s, _i: accounts.find("User", {"id": "u1"}),
             "Query.secret": lambda _s, _i: {"code": "42"},
+            "Query.account": lambda _s, _i, id: accounts.find("User", {"id": id}),
         },
     )
     shop = KitSubgraph(
@@ -103,8 +120,8 @@ def subgraphs() -> list[KitSubgraph]:
         SHOP_SDL,
         data={
             "Product": [
-                {"id": "p1", "name": "Pen", "price": 3, "buyer": {"id": "u1"}},
-                {"id": "p2", "name": "Ink", "price": 9, "buyer": {"id": "u2"}},
+                {"id": "p1", "name": "Pen", "price": 3, "cost": 1, "buyer": {"id": "u1"}},
+                {"id": "p2", "name": "Ink", "price": 9, "cost": 2, "buyer": {"id": "u2"}},
             ],
             "User": [{"id": "u1", "orders": ["o1"]}, {"id": "u2", "orders": []}],
         },

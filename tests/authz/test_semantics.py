@@ -117,6 +117,24 @@ async def test_a_type_level_requirement_removes_fields_returning_it(gw: KitGatew
     assert signed_in == {"data": {"secret": {"code": "42"}}}
 
 
+async def test_interfaces_enums_and_scalars_carry_requirements(gw: KitGateway) -> None:
+    query = '{ account(id: "u1") { id } users { tier } products { cost } }'
+    body = await run(gw, query, user())
+    assert body == {
+        "data": {
+            "account": None,
+            "users": [{"tier": "GOLD"}, {"tier": "SILVER"}],
+            "products": [{"cost": None}, {"cost": None}],
+        },
+        "errors": [unauthorized("account"), unauthorized("products", "@", "cost")],
+    }
+    anonymous = await run(gw, "{ users { id tier } }")
+    assert anonymous["errors"] == [unauthorized("users", "@", "tier")]
+    granted = await run(gw, query, user("accounts", "pricing"))
+    assert granted["data"]["account"] == {"id": "u1"}
+    assert granted["data"]["products"] == [{"cost": 1}, {"cost": 2}]
+
+
 async def test_when_every_field_is_unauthorized_no_fetch_runs(gw: KitGateway) -> None:
     body = await run(gw, "{ me { id } secret { code } }")
     assert body == {
