@@ -10,7 +10,8 @@ and costs nothing more.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from gateway.authz.requirements import Requirement, Rules
 from gateway.planning.operation import NField, NSelection
@@ -37,6 +38,9 @@ class Sites:
     roots: tuple[Site, ...]
     #: Every policy named anywhere in the tree (evaluated once per request).
     policy_names: frozenset[str]
+    #: Outcomes already decided, by the caller's facts (``decision.Caller`` -> ``Access``;
+    #: filled by ``step.Authorizer``).
+    outcomes: dict[Any, Any] = field(default_factory=dict, compare=False)
 
 
 def field_path(path: tuple[str, ...], nfield: NField) -> tuple[str, ...]:

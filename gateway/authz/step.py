@@ -24,6 +24,8 @@ from gateway.request import RequestContext
 from gateway.steps import Step
 from gateway.supergraph import Supergraph
 
+#: Outcomes remembered per operation (by the caller's facts).
+_OUTCOMES_PER_OPERATION = 64
 #: ``RequestContext.state`` key of the request's ``Authorizer``.
 AUTHORIZER = "authorization"
 
@@ -57,7 +59,15 @@ class Authorizer:
         granted: frozenset[str] = frozenset()
         if sites.policy_names and identity is not None:
             granted = await evaluate(self.policies, sites.policy_names, identity)
-        return decide(sites, Caller.of(identity, granted))
+        caller = Caller.of(identity, granted)
+        # Callers with the same facts get the same outcome: remembered per operation (a
+        # few outcomes each; the table is bounded so varied scopes cannot grow it).
+        access = sites.outcomes.get(caller)
+        if access is None:
+            if len(sites.outcomes) >= _OUTCOMES_PER_OPERATION:
+                sites.outcomes.clear()
+            access = sites.outcomes[caller] = decide(sites, caller)
+        return access
 
     def sites(
         self,
