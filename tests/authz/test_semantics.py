@@ -62,6 +62,12 @@ async def test_a_non_null_unauthorized_field_nulls_its_parent(gw: KitGateway) ->
     }
 
 
+async def test_a_selection_left_empty_keeps_its_parent(gw: KitGateway) -> None:
+    body = await run(gw, "{ me { email } }", user())
+    assert body == {"data": {"me": {"email": None}}, "errors": [unauthorized("me", "email")]}
+    assert fetched(gw)["accounts"] == ["query{me {__typename}}"]
+
+
 async def test_non_null_bubbling_reaches_data(gw: KitGateway) -> None:
     # users: [User!]! — a null item bubbles through the non-null list to the root.
     body = await run(gw, "{ users { ssn } }", user())
