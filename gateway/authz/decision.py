@@ -30,11 +30,8 @@ class Access:
 
     denied: frozenset[SiteId] = frozenset()
     errors: tuple[JSONObject, ...] = ()
-
-    @property
-    def key(self) -> tuple[str, ...]:
-        """The plan cache's part for this outcome (empty when nothing is denied)."""
-        return tuple(sorted(f"{'.'.join(path)}:{coordinate}" for path, coordinate in self.denied))
+    #: The plan cache's part for this outcome (empty when nothing is denied).
+    key: tuple[str, ...] = ()
 
     def redact(self, data: JSONObject) -> None:
         """Remove the denied fields from the fetched ``data`` (``redact.py`` says why)."""
@@ -95,7 +92,9 @@ def decide(sites: Sites, caller: Caller) -> Access:
     for site in sorted(denied, key=lambda s: s.path):
         path = _error_path(site.path)
         errors.setdefault(path, _error(path))
-    return Access(frozenset(s.id for s in denied), tuple(errors.values()))
+    ids = frozenset(s.id for s in denied)
+    key = tuple(sorted(f"{'.'.join(path)}:{coordinate}" for path, coordinate in ids))
+    return Access(ids, tuple(errors.values()), key)
 
 
 def _error_path(path: tuple[str, ...]) -> tuple[str, ...]:
