@@ -27,6 +27,8 @@ from types import FrameType
 
 import httpx
 
+from subgraphs.policies import POLICIES
+
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
 SUBGRAPHS = {
@@ -154,10 +156,8 @@ def main() -> int:
         # identity headers a developer sets in GraphiQL, so `me` and progress work.
         gateway_env.setdefault("GATEWAY_ENGINE__FORWARD_HEADERS", "[x-user-id, x-user-roles]")
         # The platform's @policy callables (docs/authorization.md).
-        for policy in ("admin", "self_or_admin"):
-            gateway_env.setdefault(
-                f"GATEWAY_AUTHORIZATION__POLICIES__{policy.upper()}", f"subgraphs.policies:{policy}"
-            )
+        for policy, path in POLICIES.items():
+            gateway_env.setdefault(f"GATEWAY_AUTHORIZATION__POLICIES__{policy.upper()}", path)
         gateway = Child("gateway", [sys.executable, "-m", "gateway", "serve"], gateway_env)
         children.append(gateway)
         gateway_url = f"http://{HOST}:{gateway_port}/graphql"

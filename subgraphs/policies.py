@@ -11,6 +11,12 @@ from __future__ import annotations
 from gateway.request import Identity
 
 ADMIN = "ADMIN"
+#: ``authorization.policies`` for the platform: what ``make dev``, the deploy config and
+#: the tests give the gateway.
+POLICIES = {
+    "admin": "subgraphs.policies:admin",
+    "self_or_admin": "subgraphs.policies:self_or_admin",
+}
 
 
 def admin(identity: Identity) -> bool:

@@ -16,10 +16,10 @@ from gateway.authz import AuthorizationConfig
 from gateway.config import GatewayConfig, SubgraphConfig
 from gateway.pipeline import Gateway
 from gateway.request import GraphQLParams, RequestContext
+from subgraphs.policies import POLICIES
 from subgraphs.seed import Dataset
 from tests.auth.kit import as_bearer, auth_config, identity_provider
 from tests.subgraphs.helpers import RunningSubgraphs, running_subgraphs
-from tests.subscriptions.helpers import PLATFORM_POLICIES
 
 SUPERGRAPH = Path(__file__).parents[2] / "schema" / "supergraph.graphql"
 
@@ -38,7 +38,7 @@ async def _gateway(subgraphs: RunningSubgraphs, jwks_file: str) -> Gateway:
     config = GatewayConfig(
         subgraphs={name: SubgraphConfig(url=url) for name, url in subgraphs.urls.items()},
         auth=auth_config(jwks_file=jwks_file),
-        authorization=AuthorizationConfig(policies=PLATFORM_POLICIES),
+        authorization=AuthorizationConfig(policies=POLICIES),
     )
     return await Gateway.create(config, SUPERGRAPH.read_text())
 

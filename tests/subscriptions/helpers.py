@@ -19,6 +19,7 @@ from websockets.typing import Subprotocol
 from gateway.config import GatewayConfig, SubgraphConfig
 from gateway.http.app import create_app
 from gateway.pipeline import Gateway
+from subgraphs.policies import POLICIES
 from subgraphs.progress.state import channel_for
 from tests.auth.kit import TEST_SECRET, as_bearer, auth_config, identity_provider
 from tests.servers import running_app
@@ -94,13 +95,6 @@ class Platform:
         assert body == {"data": {"completeLesson": {"clientMutationId": mutation_id}}}, body
 
 
-#: The platform's @policy callables (as dev and deploy configure them).
-PLATFORM_POLICIES = {
-    "admin": "subgraphs.policies:admin",
-    "self_or_admin": "subgraphs.policies:self_or_admin",
-}
-
-
 @contextlib.asynccontextmanager
 async def gateway_platform(
     subgraphs: RunningSubgraphs,
@@ -122,7 +116,7 @@ async def gateway_platform(
                 "supergraph": {"watch": False},
                 "auth": auth_config(jwks_file=jwks_file).model_dump(mode="json")
                 | {"signing_secret": TEST_SECRET},
-                "authorization": {"policies": PLATFORM_POLICIES},
+                "authorization": {"policies": POLICIES},
                 **sections,
             }
         )
