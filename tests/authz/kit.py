@@ -14,12 +14,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
+from gateway.authz import AuthorizationConfig
 from gateway.composition import compose
 from gateway.composition.compose import SubgraphSource
+from gateway.config import GatewayConfig
+from gateway.http.app import create_app
+from gateway.pipeline import Gateway
 from gateway.request import Identity
-from tests.planning.kit import KitSubgraph
+from tests.auth.kit import gateway_auth, identity_provider
+from tests.planning.kit import NO_COST_LIMIT, KitGateway, KitSubgraph, kit_gateway
+from tests.servers import running_app
 
 LINK = (
     'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: '
@@ -141,6 +152,61 @@ async def is_staff(identity: Identity) -> bool:
 
 def user(*scopes: str, roles: tuple[str, ...] = ("LEARNER",), user_id: str = "u1") -> Identity:
     return Identity(user_id=user_id, roles=roles, scopes=scopes)
+
+
+def bearer(identity: Identity | None) -> dict[str, str]:
+    """The header a client sends as ``identity`` (none: anonymous): a real token."""
+    if identity is None or identity.user_id is None:
+        return {}
+    token = identity_provider().token(
+        identity.user_id, roles=list(identity.roles), scope=" ".join(identity.scopes)
+    )
+    return {"authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Served:
+    """The kit subgraphs (recording their requests) and the gateway, on uvicorn."""
+
+    kit: KitGateway
+    gateway: Gateway
+    url: str
+    http: httpx.AsyncClient
+
+    async def post(self, query: str, identity: Identity | None = None) -> dict[str, Any]:
+        self.kit.reset()
+        response = await self.http.post(self.url, json={"query": query}, headers=bearer(identity))
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@contextlib.asynccontextmanager
+async def served(authorization: AuthorizationConfig) -> AsyncIterator[Served]:
+    """The kit subgraphs on real sockets and a gateway over them on uvicorn, trusting
+    ``tests.auth.kit``'s tokens, with ``authorization``."""
+    sdl = supergraph_sdl()
+    async with kit_gateway(sdl, *subgraphs()) as kit:
+        config = GatewayConfig.model_validate(
+            {
+                "subgraphs": {
+                    name: sub.model_dump() for name, sub in kit.gateway.config.subgraphs.items()
+                },
+                "supergraph": {"watch": False},
+                "auth": gateway_auth(),
+                "authorization": authorization.model_dump(),
+                "limits": NO_COST_LIMIT.model_dump(),
+            }
+        )
+        gateway = await Gateway.create(config, sdl)
+        try:
+            async with (
+                running_app(create_app(config, gateway)) as base,
+                httpx.AsyncClient(timeout=10) as http,
+            ):
+                yield Served(kit, gateway, f"{base}{config.server.graphql_path}", http)
+        finally:
+            await gateway.close()
 
 
 UNAUTHORIZED: dict[str, Any] = {

@@ -1,5 +1,7 @@
-"""The semantics of @authenticated, @requiresScopes and @policy on kit subgraphs (real
-sockets): what is removed before planning, what comes back, which errors, which fetches."""
+"""The semantics of @authenticated, @requiresScopes and @policy on kit subgraphs: over real
+HTTP (the gateway on uvicorn, callers with real tokens, the subgraphs on real sockets
+recording what they are asked), what is removed before planning, what comes back, which
+errors, which fetches."""
 
 from __future__ import annotations
 
@@ -11,8 +13,7 @@ import pytest_asyncio
 
 from gateway.authz import AuthorizationConfig
 from gateway.request import GraphQLParams, Identity, RequestContext
-from tests.authz.kit import subgraphs, supergraph_sdl, unauthorized, user
-from tests.planning.kit import KitGateway, kit_gateway
+from tests.authz.kit import Served, served, unauthorized, user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -20,24 +21,22 @@ AUTHORIZATION = AuthorizationConfig(policies={"staff": "tests.authz.kit:is_staff
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def gw() -> AsyncIterator[KitGateway]:
-    async with kit_gateway(supergraph_sdl(), *subgraphs(), authorization=AUTHORIZATION) as running:
+async def gw() -> AsyncIterator[Served]:
+    async with served(AUTHORIZATION) as running:
         yield running
 
 
-async def run(gw: KitGateway, query: str, identity: Identity | None = None) -> dict[str, Any]:
-    gw.reset()
-    context = RequestContext(identity=identity)
-    outcome = await gw.gateway.execute(GraphQLParams(query=query), context)
-    return outcome.body
+async def run(gw: Served, query: str, identity: Identity | None = None) -> dict[str, Any]:
+    """``query`` over HTTP as ``identity`` (a real token; None: anonymous)."""
+    return await gw.post(query, identity)
 
 
-def fetched(gw: KitGateway) -> dict[str, list[str]]:
-    return {name: [r.query for r in requests] for name, requests in gw.sent().items()}
+def fetched(gw: Served) -> dict[str, list[str]]:
+    return {name: [r.query for r in requests] for name, requests in gw.kit.sent().items()}
 
 
 async def test_an_unauthorized_field_is_null_with_an_error_and_the_rest_runs(
-    gw: KitGateway,
+    gw: Served,
 ) -> None:
     body = await run(gw, "{ users { id name email } products { name } }")
     assert body == {
@@ -54,7 +53,7 @@ async def test_an_unauthorized_field_is_null_with_an_error_and_the_rest_runs(
     assert all("email" not in q for q in fetched(gw)["accounts"])
 
 
-async def test_a_non_null_unauthorized_field_nulls_its_parent(gw: KitGateway) -> None:
+async def test_a_non_null_unauthorized_field_nulls_its_parent(gw: Served) -> None:
     body = await run(gw, "{ me { id ssn } products { name } }", user("pii:read"))
     assert body == {
         "data": {"me": None, "products": [{"name": "Pen"}, {"name": "Ink"}]},
@@ -62,13 +61,13 @@ async def test_a_non_null_unauthorized_field_nulls_its_parent(gw: KitGateway) ->
     }
 
 
-async def test_a_selection_left_empty_keeps_its_parent(gw: KitGateway) -> None:
+async def test_a_selection_left_empty_keeps_its_parent(gw: Served) -> None:
     body = await run(gw, "{ me { email } }", user())
     assert body == {"data": {"me": {"email": None}}, "errors": [unauthorized("me", "email")]}
     assert fetched(gw)["accounts"] == ["query{me {__typename}}"]
 
 
-async def test_non_null_bubbling_reaches_data(gw: KitGateway) -> None:
+async def test_non_null_bubbling_reaches_data(gw: Served) -> None:
     # users: [User!]! — a null item bubbles through the non-null list to the root.
     body = await run(gw, "{ users { ssn } }", user())
     assert body == {"data": None, "errors": [unauthorized("users", "@", "ssn")]}
@@ -85,7 +84,7 @@ async def test_non_null_bubbling_reaches_data(gw: KitGateway) -> None:
     ],
 )
 async def test_scopes_outer_list_or_inner_list_and(
-    gw: KitGateway, scopes: tuple[str, ...], email: bool, ssn: bool
+    gw: Served, scopes: tuple[str, ...], email: bool, ssn: bool
 ) -> None:
     body = await run(gw, "{ me { email ssn } }", user(*scopes))
     expected_errors = [
@@ -98,7 +97,7 @@ async def test_scopes_outer_list_or_inner_list_and(
         assert body["data"] == {"me": None}  # ssn is non-null: me is null
 
 
-async def test_a_policy_callable_decides(gw: KitGateway) -> None:
+async def test_a_policy_callable_decides(gw: Served) -> None:
     staff = await run(gw, "{ me { note } }", user(roles=("STAFF",)))
     assert staff == {"data": {"me": {"note": "n1"}}}
     learner = await run(gw, "{ me { note } }", user())
@@ -106,14 +105,12 @@ async def test_a_policy_callable_decides(gw: KitGateway) -> None:
 
 
 async def test_an_unknown_policy_never_grants() -> None:
-    async with kit_gateway(
-        supergraph_sdl(), *subgraphs(), authorization=AuthorizationConfig()
-    ) as gw:
-        body = await run(gw, "{ me { note } }", user(roles=("STAFF",)))
+    async with served(AuthorizationConfig()) as other:
+        body = await run(other, "{ me { note } }", user(roles=("STAFF",)))
     assert body == {"data": {"me": {"note": None}}, "errors": [unauthorized("me", "note")]}
 
 
-async def test_a_type_level_requirement_removes_fields_returning_it(gw: KitGateway) -> None:
+async def test_a_type_level_requirement_removes_fields_returning_it(gw: Served) -> None:
     body = await run(gw, "{ secret { code } users { id } }")
     assert body == {
         "data": {"secret": None, "users": [{"id": "u1"}, {"id": "u2"}]},
@@ -123,7 +120,7 @@ async def test_a_type_level_requirement_removes_fields_returning_it(gw: KitGatew
     assert signed_in == {"data": {"secret": {"code": "42"}}}
 
 
-async def test_interfaces_enums_and_scalars_carry_requirements(gw: KitGateway) -> None:
+async def test_interfaces_enums_and_scalars_carry_requirements(gw: Served) -> None:
     query = '{ account(id: "u1") { id } users { tier } products { cost } }'
     body = await run(gw, query, user())
     assert body == {
@@ -141,16 +138,16 @@ async def test_interfaces_enums_and_scalars_carry_requirements(gw: KitGateway) -
     assert granted["data"]["products"] == [{"cost": 1}, {"cost": 2}]
 
 
-async def test_when_every_field_is_unauthorized_no_fetch_runs(gw: KitGateway) -> None:
+async def test_when_every_field_is_unauthorized_no_fetch_runs(gw: Served) -> None:
     body = await run(gw, "{ me { id } secret { code } }")
     assert body == {
         "data": {"me": None, "secret": None},
         "errors": [unauthorized("me"), unauthorized("secret")],
     }
-    assert gw.sent() == {}
+    assert gw.kit.sent() == {}
 
 
-async def test_a_field_of_another_subgraph_on_an_entity(gw: KitGateway) -> None:
+async def test_a_field_of_another_subgraph_on_an_entity(gw: Served) -> None:
     body = await run(gw, "{ products { name buyer { orders } } }")
     assert body == {
         "data": {
@@ -170,7 +167,7 @@ async def test_a_field_of_another_subgraph_on_an_entity(gw: KitGateway) -> None:
 
 
 async def test_a_denied_field_the_planner_fetches_anyway_never_reaches_the_client(
-    gw: KitGateway,
+    gw: Served,
 ) -> None:
     # contact @requires email: the plan fetches email from accounts for shop, under the
     # client's own key; it is taken out of the data before shaping.
@@ -187,10 +184,11 @@ async def test_a_denied_field_the_planner_fetches_anyway_never_reaches_the_clien
     }
 
 
-async def test_plans_are_cached_per_outcome_not_per_caller(gw: KitGateway) -> None:
+async def test_plans_are_cached_per_outcome_not_per_caller(gw: Served) -> None:
     query = "{ me { name email } }"
 
     async def plan_of(identity: Identity) -> Any:
+        # In-process, to compare the plan objects themselves.
         prepared = await gw.gateway.prepare(
             GraphQLParams(query=query), RequestContext(identity=identity)
         )
