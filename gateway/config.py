@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from gateway.auth.config import AuthConfig
+from gateway.authz.config import AuthorizationConfig
 from gateway.engine_config import EngineConfig
 from gateway.execution.resilience import CircuitBreakerConfig, RetryConfig
 from gateway.http.config import ServerConfig
@@ -69,6 +70,8 @@ class GatewayConfig(_Section):
     rate_limits: RateLimitsConfig = Field(default_factory=RateLimitsConfig)
     #: Metrics, traces and request logs (docs/observability.md).
     observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig)
+    #: Authorization in the graph: @authenticated, @requiresScopes, @policy (docs/authorization.md).
+    authorization: AuthorizationConfig = Field(default_factory=AuthorizationConfig)
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -29,6 +29,7 @@ import orjson
 from graphql import OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
+from gateway.authz import ALLOWED, Access, authorize
 from gateway.config import GatewayConfig
 from gateway.documents import ValidDocument
 from gateway.errors import (
@@ -79,6 +80,8 @@ class Prepared:
     plan: QueryPlan
     #: The request headers ``engine.forward_headers`` lets through to subgraphs.
     headers: dict[str, str]
+    #: What authorization removed (``gateway.authz``): its errors go in every response.
+    access: Access = ALLOWED
 
 
 class Gateway:
@@ -229,7 +232,8 @@ class Gateway:
             raise RequestError(self._subscription_refusal(), code=SUBSCRIPTION_OVER_HTTP)
         variables = _coerce_variables(state, operation, params.variables or {})
         cost = state.cost(document, params.operation_name, variables)
-        plan = state.plan(document, params.operation_name, variables)
+        access = await authorize(context, state.supergraph, document, operation, variables)
+        plan = state.plan(document, params.operation_name, variables, access)
         prepared = Prepared(
             state=state,
             params=params,
@@ -240,6 +244,7 @@ class Gateway:
             cost=cost,
             plan=plan,
             headers=self._forwarded_headers(context),
+            access=access,
         )
         await self.steps.planned(context, prepared)
         return prepared
@@ -266,6 +271,7 @@ class Gateway:
                 prepared.variables,
                 params,
                 headers,
+                prepared.access,
             )
 
         if prepared.kind == "query" and self.config.engine.dedupe_inbound_requests:
@@ -274,6 +280,8 @@ class Gateway:
                 params.operation_name,
                 orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS),
                 tuple(sorted(headers.items())),
+                # Callers denied different fields must not share a response.
+                prepared.access.key,
             )
             body = await self._in_flight.run(key, run)
         else:
@@ -299,9 +307,10 @@ class Gateway:
         variables: dict[str, Any],
         params: GraphQLParams,
         headers: dict[str, str],
+        access: Access = ALLOWED,
     ) -> JSONObject:
         """Execute the plan, answer introspection, shape: the response body."""
-        errors: list[JSONObject] = []
+        errors: list[JSONObject] = list(access.errors)
         introspection: JSONObject | None = None
         if plan.has_introspection:
             introspection, introspection_errors = introspect(
@@ -316,6 +325,7 @@ class Gateway:
             plan.client_keys,
         )
         await execution.run(plan.node)
+        access.redact(execution.data)
         errors.extend(execution.errors)
         with shaping_span():  # observability: a span when the operation is traced
             data = Shaper(errors, introspection).shape(plan.operation.root, execution.data)

@@ -8,7 +8,7 @@ supergraph it was computed for.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -22,7 +22,12 @@ from gateway.planning.plan import Fetch, Flatten, PlanNode, QueryPlan
 from gateway.planning.planner import Planner
 from gateway.supergraph import Supergraph
 
-PlanKey = tuple[str, str | None, tuple[bool, ...], str]
+if TYPE_CHECKING:
+    from gateway.authz import Access
+
+# The last part: the authorization outcome (``Access.key``, the denied fields; empty when
+# nothing is denied): plans are shared by every caller with the same outcome.
+PlanKey = tuple[str, str | None, tuple[bool, ...], str, tuple[str, ...]]
 CostKey = tuple[str, str | None, bytes]
 
 #: Estimated bytes a plan keeps alive per character of its subgraph operations (its
@@ -103,21 +108,30 @@ class SupergraphState:
         return report
 
     def plan(
-        self, document: ValidDocument, operation_name: str | None, variables: dict[str, Any]
+        self,
+        document: ValidDocument,
+        operation_name: str | None,
+        variables: dict[str, Any],
+        access: Access | None = None,
     ) -> QueryPlan:
         """The (cached) plan: keyed by the normalized document, the operation name and the
         values of the variables that decide ``@skip``/``@include``, and the supergraph's
         hash (the cache also dies with this state on reload; the hash keeps a shared or
-        persisted plan cache honest should one be added)."""
+        persisted plan cache honest should one be added); and by the authorization outcome
+        (``access``: what the caller may not see is planned without, ``gateway.authz``)."""
         operation = select_operation(document.operations, operation_name)
         name = operation.name.value if operation.name else None
         conditions = tuple(bool(variables.get(v)) for v in document.conditionals.get(name, ()))
-        key = (document.signature, name, conditions, self.supergraph.hash)
+        outcome = access.key if access is not None else ()
+        key = (document.signature, name, conditions, self.supergraph.hash, outcome)
         plan = self._plans.get(key)
         if plan is None:
             normalized = normalize(
                 self.supergraph.api_schema, operation, document.fragments, variables
             )
-            plan = self.planner.plan(normalized)
+            # authorization: plan the operation without the denied fields (gateway.authz)
+            plan = (
+                access.plan(self.planner, normalized) if access else self.planner.plan(normalized)
+            )
             self._plans.put(key, plan)
         return plan

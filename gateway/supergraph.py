@@ -6,6 +6,10 @@ From the SDL we keep three things:
   ``@inaccessible`` elements included) — what the planner plans against;
 - ``api_schema``: what clients see — join/link machinery and ``@inaccessible`` elements
   removed; ``@cost``/``@listSize`` applications stay on the AST nodes for demand control;
+  the authorization directives (``@authenticated``, ``@requiresScopes``, ``@policy``) and
+  their scalars are removed, as from Apollo's API schema;
+- ``authorization``: what those directives require, per type and field
+  (``gateway.authz.Rules``);
 - per type and field, which subgraph can resolve what (``TypeInfo``/``FieldInfo``), read
   from ``@join__type``, ``@join__field``, ``@join__implements``, ``@join__unionMember``.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     BooleanValueNode,
@@ -37,9 +41,15 @@ from graphql.language import DirectiveDefinitionNode, SchemaDefinitionNode, Sche
 
 from gateway.errors import GatewayError
 
+if TYPE_CHECKING:
+    from gateway.authz.requirements import Rules
+
 #: Directive applications the API schema never shows (they are planning machinery).
 _MACHINERY_PREFIXES = ("join__", "link__")
 _SPEC_DIRECTIVES = {"link", "inaccessible", "tag", "join__graph"}
+#: The authorization specs' directives and scalars: read by the gateway, never shown.
+_AUTHORIZATION_DIRECTIVES = {"authenticated", "requiresScopes", "policy"}
+_AUTHORIZATION_PREFIXES = ("authenticated__", "requiresScopes__", "policy__")
 
 
 class SupergraphError(GatewayError):
@@ -108,6 +118,7 @@ class Supergraph:
     api_schema: GraphQLSchema
     subgraphs: dict[str, Subgraph]
     types: dict[str, TypeInfo]
+    authorization: Rules
 
     @classmethod
     def parse(cls, sdl: str) -> Supergraph:
@@ -123,15 +134,26 @@ class Supergraph:
             api_schema = build_ast_schema(_api_document(document), assume_valid_sdl=True)
         except Exception as error:
             raise SupergraphError(f"The supergraph cannot be built: {error}") from error
+        # Imported here: gateway.authz plans with this module's types.
+        from gateway.authz.requirements import read_rules
+
         digest = hashlib.sha256(sdl.encode()).hexdigest()
-        return cls(sdl, digest, schema, api_schema, subgraphs, types)
+        return cls(sdl, digest, schema, api_schema, subgraphs, types, read_rules(document))
 
     def with_urls(self, overrides: dict[str, str]) -> Supergraph:
         """This supergraph with some subgraph URLs replaced (by subgraph name)."""
         subgraphs = {
             name: Subgraph(name, overrides.get(name, sg.url)) for name, sg in self.subgraphs.items()
         }
-        return Supergraph(self.sdl, self.hash, self.schema, self.api_schema, subgraphs, self.types)
+        return Supergraph(
+            self.sdl,
+            self.hash,
+            self.schema,
+            self.api_schema,
+            subgraphs,
+            self.types,
+            self.authorization,
+        )
 
 
 def _arg(node: DirectiveNode, name: str) -> Any:
@@ -250,7 +272,9 @@ def _keep_directives(node: Any) -> Any:
     kept = tuple(
         d
         for d in directives
-        if not d.name.value.startswith(_MACHINERY_PREFIXES) and d.name.value not in _SPEC_DIRECTIVES
+        if not d.name.value.startswith(_MACHINERY_PREFIXES)
+        and d.name.value not in _SPEC_DIRECTIVES
+        and d.name.value not in _AUTHORIZATION_DIRECTIVES
     )
     if len(kept) == len(directives):
         return node
@@ -269,7 +293,10 @@ def _api_document(document: DocumentNode) -> DocumentNode:
         for d in document.definitions
         if hasattr(d, "name")
         and d.name is not None
-        and (d.name.value.startswith(_MACHINERY_PREFIXES) or _is_inaccessible(d))
+        and (
+            d.name.value.startswith(_MACHINERY_PREFIXES + _AUTHORIZATION_PREFIXES)
+            or _is_inaccessible(d)
+        )
     }
     definitions: list[Any] = []
     for node in document.definitions:
@@ -280,13 +307,8 @@ def _api_document(document: DocumentNode) -> DocumentNode:
         if isinstance(definition, DirectiveDefinitionNode):
             name = definition.name.value
             if (
-                name.startswith(_MACHINERY_PREFIXES)
-                or name
-                in _SPEC_DIRECTIVES
-                | {
-                    "cost",
-                    "listSize",
-                }
+                name.startswith(_MACHINERY_PREFIXES + _AUTHORIZATION_PREFIXES)
+                or name in _SPEC_DIRECTIVES | _AUTHORIZATION_DIRECTIVES | {"cost", "listSize"}
                 or name.startswith("cost__")
             ):
                 continue

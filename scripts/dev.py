@@ -31,6 +31,7 @@ from types import FrameType
 import httpx
 
 from gateway.auth.dev import dev_environment, serve_argv
+from subgraphs.policies import POLICIES
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,6 +187,9 @@ def main() -> int:
         gateway_port = port(*GATEWAY_PORT)
         gateway_env = {**supergraph_env(urls, env), "GATEWAY_SERVER__PORT": str(gateway_port)}
         children.append(Child("jwks", serve_argv(), env))
+        # The platform's @policy callables (docs/authorization.md).
+        for policy, path in POLICIES.items():
+            gateway_env.setdefault(f"GATEWAY_AUTHORIZATION__POLICIES__{policy.upper()}", path)
         gateway = Child("gateway", [sys.executable, "-m", "gateway", "serve"], gateway_env)
         children.append(gateway)
         gateway_url = f"http://{HOST}:{gateway_port}/graphql"

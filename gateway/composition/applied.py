@@ -9,6 +9,7 @@ from graphql import (
     BooleanValueNode,
     ConstDirectiveNode,
     IntValueNode,
+    ListValueNode,
     StringValueNode,
     print_ast,
 )
@@ -77,6 +78,44 @@ class DirectiveReader:
                     target.cost = int(float(weight.value))
             elif name == "listSize":
                 target.list_size = ", ".join(print_ast(a) for a in node.arguments or ())
+            elif name == "authenticated":
+                target.authenticated = True
+            elif name == "requiresScopes":
+                target.scopes = conjunction(target.scopes, nested_strings(node, "scopes"))
+            elif name == "policy":
+                target.policies = conjunction(target.policies, nested_strings(node, "policies"))
+
+
+def nested_strings(node: ConstDirectiveNode, name: str) -> tuple[tuple[str, ...], ...]:
+    """``[["a", "b"], ["c"]]`` (a list of lists of strings) as tuples; a bare string or a
+    flat list is coerced as GraphQL input coercion would (``"a"`` is ``[["a"]]``)."""
+    value = next((a.value for a in node.arguments or () if a.name.value == name), None)
+    outer = value.values if isinstance(value, ListValueNode) else (value,) if value else ()
+    groups: list[tuple[str, ...]] = []
+    for item in outer:
+        inner = item.values if isinstance(item, ListValueNode) else (item,)
+        groups.append(tuple(v.value for v in inner if isinstance(v, StringValueNode)))
+    return tuple(groups)
+
+
+def conjunction(
+    left: tuple[tuple[str, ...], ...] | None, right: tuple[tuple[str, ...], ...] | None
+) -> tuple[tuple[str, ...], ...] | None:
+    """Both requirements (OR of ANDs each), still as an OR of ANDs: every pair of
+    alternatives joined, duplicates dropped. How composition merges ``@requiresScopes`` and
+    ``@policy`` met in several subgraphs: a caller must satisfy each subgraph's rule."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    out: list[tuple[str, ...]] = []
+    for a in left:
+        for b in right:
+            joined = tuple(sorted(set(a) | set(b)))
+            if joined not in out:
+                out.append(joined)
+    # An alternative that includes another one is redundant (the other is weaker).
+    return tuple(g for g in out if not any(set(o) < set(g) for o in out))
 
 
 def string_arg(node: ConstDirectiveNode, name: str) -> str | None:

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from gateway.composition.applied import conjunction
 from gateway.composition.errors import CompositionError
 from gateway.composition.joined import Graph, MergedField
 from gateway.composition.model import Applied, Subgraph, TypeDef
@@ -87,7 +88,8 @@ class MergeContext:
 
 
 def merge_applied(target: Applied, sources: list[Applied]) -> None:
-    """Description (the most common), ``@tag``s, ``@inaccessible``, ``@deprecated``, cost."""
+    """Description (the most common), ``@tag``s, ``@inaccessible``, ``@deprecated``, cost,
+    ``@authenticated``/``@requiresScopes``/``@policy``."""
     described = Counter(s.description for s in sources if s.description)
     if described:
         # Most common wins; among equals, the first subgraph's (Counter keeps insertion order).
@@ -101,6 +103,10 @@ def merge_applied(target: Applied, sources: list[Applied]) -> None:
             target.cost = s.cost if target.cost is None else max(target.cost, s.cost)
         if target.list_size is None:
             target.list_size = s.list_size
+        # Authorization: a caller must meet every subgraph's requirement (Apollo's merge).
+        target.authenticated = target.authenticated or s.authenticated
+        target.scopes = conjunction(target.scopes, s.scopes)
+        target.policies = conjunction(target.policies, s.policies)
 
 
 def field_copy(f: MergedField) -> MergedField:

@@ -27,6 +27,11 @@ class Applied:
     cost: int | None = None
     #: ``@listSize(...)`` arguments as printed GraphQL, e.g. ``assumedSize: 10``.
     list_size: str | None = None
+    #: ``@authenticated`` (federation v2.5+).
+    authenticated: bool = False
+    #: ``@requiresScopes(scopes:)``/``@policy(policies:)``: OR of ANDs (None: not applied).
+    scopes: tuple[tuple[str, ...], ...] | None = None
+    policies: tuple[tuple[str, ...], ...] | None = None
 
 
 @dataclass

@@ -44,6 +44,12 @@ def print_supergraph(supergraph: Supergraph) -> str:
         links.append(f"@link(url: {print_string(specs.INACCESSIBLE_URL)}, for: SECURITY)")
     if uses["cost"]:
         links.append(f'@link(url: {print_string(specs.COST_URL)}, import: ["@cost", "@listSize"])')
+    # In the order rover prints them.
+    for spec in ("policy", "requiresScopes", "authenticated"):
+        if uses[spec]:
+            links.append(
+                f"@link(url: {print_string(specs.AUTHORIZATION_URLS[spec])}, for: SECURITY)"
+            )
     schema = "schema\n" + "".join(f"  {link}\n" for link in links) + "{\n"
     schema += "".join(f"  {kind}: {name}\n" for kind, name in supergraph.roots.items()) + "}"
     blocks = [schema]
@@ -52,12 +58,16 @@ def print_supergraph(supergraph: Supergraph) -> str:
         inaccessible=uses["inaccessible"],
         tag=uses["tag"],
         cost=uses["cost"],
+        authorization=frozenset(s for s in specs.AUTHORIZATION_URLS if uses[s]),
     )
     # ``directive @name(`` or ``directive @name on``: sort spec and shared directives together.
     directives = {d.split(" ")[1].split("(")[0]: d for d in spec_directives}
     directives.update({f"@{n}": d for n, d in supergraph.directive_definitions.items()})
     blocks += [directives[name] for name in sorted(directives)]
     types = specs.join_support_types(supergraph.join_version)
+    types.update(
+        specs.authorization_types(frozenset(s for s in specs.AUTHORIZATION_URLS if uses[s]))
+    )
     types["join__Graph"] = _graph_enum(supergraph)
     for name, merged in supergraph.types.items():
         types[name] = _type(merged)
@@ -77,6 +87,9 @@ def _uses(supergraph: Supergraph) -> dict[str, bool]:
         "tag": any(e.tags for e in elements),
         "inaccessible": any(e.inaccessible for e in elements),
         "cost": any(e.cost is not None or e.list_size is not None for e in elements),
+        "authenticated": any(e.authenticated for e in elements),
+        "requiresScopes": any(e.scopes is not None for e in elements),
+        "policy": any(e.policies is not None for e in elements),
     }
 
 
@@ -112,7 +125,18 @@ def _applied(element: Applied) -> list[str]:
         out.append(f"@cost(weight: {element.cost})")
     if element.list_size is not None:
         out.append(f"@listSize({element.list_size})")
+    if element.authenticated:
+        out.append("@authenticated")
+    if element.scopes is not None:
+        out.append(f"@requiresScopes(scopes: {_nested(element.scopes)})")
+    if element.policies is not None:
+        out.append(f"@policy(policies: {_nested(element.policies)})")
     return out
+
+
+def _nested(groups: tuple[tuple[str, ...], ...]) -> str:
+    inner = (", ".join(print_string(s) for s in group) for group in groups)
+    return "[" + ", ".join(f"[{g}]" for g in inner) + "]"
 
 
 def _join_type(j: JoinType) -> str:

@@ -6,6 +6,13 @@ LINK_URL = "https://specs.apollo.dev/link/v1.0"
 INACCESSIBLE_URL = "https://specs.apollo.dev/inaccessible/v0.2"
 TAG_URL = "https://specs.apollo.dev/tag/v0.3"
 COST_URL = "https://specs.apollo.dev/cost/v0.1"
+#: The authorization specs (federation v2.5+), by directive name.
+AUTHORIZATION_URLS = {
+    "authenticated": "https://specs.apollo.dev/authenticated/v0.1",
+    "requiresScopes": "https://specs.apollo.dev/requiresScopes/v0.1",
+    "policy": "https://specs.apollo.dev/policy/v0.1",
+}
+_AUTHORIZATION_LOCATIONS = "FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM"
 
 _JOIN_FIELD_ARGS = {
     3: "graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, "
@@ -27,7 +34,12 @@ def join_url(version: int) -> str:
 
 
 def directive_definitions(
-    join_version: int, *, inaccessible: bool, tag: bool, cost: bool
+    join_version: int,
+    *,
+    inaccessible: bool,
+    tag: bool,
+    cost: bool,
+    authorization: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Every ``directive @...`` line, sorted by name as rover sorts them."""
     defs = {
@@ -66,7 +78,28 @@ def directive_definitions(
             "directive @listSize(assumedSize: Int, slicingArguments: [String!], "
             "sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION"
         )
+    if "authenticated" in authorization:
+        defs["authenticated"] = f"directive @authenticated on {_AUTHORIZATION_LOCATIONS}"
+    if "requiresScopes" in authorization:
+        defs["requiresScopes"] = (
+            "directive @requiresScopes(scopes: [[requiresScopes__Scope!]!]!) on "
+            + _AUTHORIZATION_LOCATIONS
+        )
+    if "policy" in authorization:
+        defs["policy"] = (
+            f"directive @policy(policies: [[policy__Policy!]!]!) on {_AUTHORIZATION_LOCATIONS}"
+        )
     return [defs[name] for name in sorted(defs)]
+
+
+def authorization_types(authorization: frozenset[str]) -> dict[str, str]:
+    """The scalars the ``@requiresScopes``/``@policy`` definitions use."""
+    types = {}
+    if "requiresScopes" in authorization:
+        types["requiresScopes__Scope"] = "scalar requiresScopes__Scope"
+    if "policy" in authorization:
+        types["policy__Policy"] = "scalar policy__Policy"
+    return types
 
 
 def join_support_types(join_version: int) -> dict[str, str]:

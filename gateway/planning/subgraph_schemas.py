@@ -51,7 +51,8 @@ from gateway.supergraph import Supergraph
 
 __all__ = ["subgraph_documents", "subgraph_schemas"]
 
-_MACHINERY_PREFIXES = ("join__", "link__")
+# The authorization specs' scalars are machinery too (not any subgraph's types).
+_MACHINERY_PREFIXES = ("join__", "link__", "requiresScopes__", "policy__")
 #: What every Federation 2 subgraph adds to its schema (the ``_Entity`` union and the
 #: ``_entities`` field only when it has entities).
 _FEDERATION_SDL = """

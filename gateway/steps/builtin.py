@@ -3,7 +3,9 @@
 0. ``ObservabilityStep`` — metrics, traces, the request log (first: it sees refusals);
 1. ``AuthenticationStep`` — always: it also removes forged identity headers;
 2. ``RateLimitStep`` — when a budget is set (it keys on the identity from 1);
-3. ``ProductionStep`` — in ``mode: production``.
+3. ``ProductionStep`` — in ``mode: production``;
+4. ``AuthorizationStep`` — always: binds the authorizer ``Gateway.prepare`` asks before
+   planning (``authorization.enabled: false`` makes it allow everything).
 
 An embedding application's steps run after these (``Gateway.create(config, steps=...)``).
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gateway.auth.step import AuthenticationStep
+from gateway.authz.step import AuthorizationStep
 from gateway.config import GatewayConfig
 from gateway.observability.step import ObservabilityStep
 from gateway.ratelimit.step import RateLimitStep
@@ -28,5 +31,6 @@ def builtin_steps(config: GatewayConfig, extra: Sequence[Step] = ()) -> list[Ste
         steps.append(RateLimitStep(config.rate_limits, config.redis_url))
     if config.mode == "production":
         steps.append(ProductionStep())
+    steps.append(AuthorizationStep(config.authorization, config.engine.plan_cache_size))
     steps.extend(extra)
     return steps

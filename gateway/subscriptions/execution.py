@@ -84,7 +84,8 @@ async def _event_result(
     execution = _execution(gateway, prepared)
     execution.merge_root_response(subgraph, event)
     await execution.run(rest)
-    errors = execution.errors
+    prepared.access.redact(execution.data)  # authorization (gateway.authz)
+    errors = [*prepared.access.errors, *execution.errors]
     data = Shaper(errors).shape(prepared.plan.operation.root, execution.data)
     result: JSONObject = {"data": data}
     if errors:

@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator
 from datetime import datetime
 
 import strawberry
-from strawberry.federation.schema_directives import Cost
+from strawberry.federation.schema_directives import Authenticated, Cost
 
 from subgraphs._shared.pagination import list_size
 from subgraphs._shared.schema import subgraph_schema
@@ -79,7 +79,7 @@ def _progress(outcome: Outcome) -> CourseProgress:
 class Mutation:
     @strawberry.mutation(
         description="Enroll the calling user in a course (idempotent).",
-        directives=[Cost(weight=10)],
+        directives=[Cost(weight=10), Authenticated()],
     )
     async def enroll(self, info: Info, course_id: strawberry.ID) -> Enrollment:
         user_id = info.context.identity.require_user()
@@ -88,7 +88,7 @@ class Mutation:
 
     @strawberry.mutation(
         description="Record that the calling user completed a lesson (idempotent).",
-        directives=[Cost(weight=10)],
+        directives=[Cost(weight=10), Authenticated()],
     )
     async def complete_lesson(
         self, info: Info, input: CompleteLessonInput
@@ -107,7 +107,7 @@ class Mutation:
     @strawberry.mutation(
         description=f"Upload completions recorded offline (at most {MAX_SYNC_EVENTS}); "
         "one result per event, a bad event fails alone.",
-        directives=[Cost(weight=20), list_size(50)],
+        directives=[Cost(weight=20), list_size(50), Authenticated()],
     )
     async def sync_progress(
         self, info: Info, events: list[CompleteLessonInput]
@@ -136,7 +136,8 @@ class Mutation:
 class Subscription:
     @strawberry.subscription(
         description="The calling user's progress events, one per newly completed lesson; "
-        "only those of `courseId` when given."
+        "only those of `courseId` when given.",
+        directives=[Authenticated()],
     )
     async def progress_updated(
         self, info: Info, course_id: strawberry.ID | None = None

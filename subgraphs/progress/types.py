@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry.federation.schema_directives import Cost
+from strawberry.federation.schema_directives import Authenticated, Cost
 
 from subgraphs._shared.context import SubgraphContext
 from subgraphs._shared.errors import BadUserInput
@@ -122,7 +122,7 @@ class User:
     @strawberry.field(
         description="The user's enrollments, in course id order; "
         "the user themself or an admin (else null and FORBIDDEN).",
-        directives=[connection_size(), Cost(weight=2)],
+        directives=[connection_size(), Cost(weight=2), Authenticated()],
     )
     async def enrollments(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
@@ -134,7 +134,9 @@ class User:
         return connection(rows, first, "enrollment", lambda r: r.course_id, enrollment_from_row)
 
     @strawberry.field(
-        description="Progress in one course; null when not enrolled. The user themself or an admin."
+        description="Progress in one course; null when not enrolled. "
+        "The user themself or an admin.",
+        directives=[Authenticated()],
     )
     async def progress(self, info: Info, course_id: strawberry.ID) -> CourseProgress | None:
         info.context.identity.require_self_or_admin(str(self.id))
@@ -159,6 +161,7 @@ class Course:
     @strawberry.federation.field(
         requires=["lessonCount"],
         description="The calling user's progress; null when not enrolled.",
+        directives=[Authenticated()],
     )
     async def my_progress(self, info: Info) -> CourseProgress | None:
         user_id = info.context.identity.require_user()

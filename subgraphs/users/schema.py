@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
-from strawberry.federation.schema_directives import Cost
+from strawberry.federation.schema_directives import Cost, Policy
 
 from subgraphs._shared.context import SubgraphContext
 from subgraphs._shared.errors import BadUserInput, Forbidden, NotFound
@@ -44,7 +44,10 @@ class User:
     created_at: datetime
     private_email: strawberry.Private[str]
 
-    @strawberry.field(description="Visible to the user themself and to admins only.")
+    @strawberry.field(
+        description="Visible to the user themself and to admins only.",
+        directives=[Policy(policies=[["self_or_admin"]])],
+    )
     def email(self, info: Info) -> str | None:
         identity = info.context.identity
         identity.require_user()
@@ -99,7 +102,10 @@ class Query:
             raise NotFound(f"No user with id {id!r}.")
         return from_row(row)
 
-    @strawberry.field(description="All users, in id order.", directives=[connection_size()])
+    @strawberry.field(
+        description="All users, in id order (admins only).",
+        directives=[connection_size(), Policy(policies=[["admin"]])],
+    )
     async def users(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Connection[User]:

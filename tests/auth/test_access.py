@@ -64,10 +64,11 @@ async def test_forged_identity_headers_cannot_change_another_learners_progress(
     assert body == {"data": {"completeLesson": {"clientMutationId": "m"}}}
     assert await completed(platform, alice, course) == {"completedLessons": 1}
     assert await completed(platform, bob, course) is None
-    # No token, Bob's identity headers: anonymous, so refused by the subgraph.
+    # No token, Bob's identity headers: anonymous, so refused (by the gateway: the
+    # mutation is @authenticated; the subgraph would refuse it too).
     body = await platform.post(COMPLETE, variables, **forged(bob))
     assert body["data"] is None
-    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
     assert await completed(platform, bob, course) is None
 
 
@@ -92,14 +93,15 @@ async def test_a_learner_cannot_subscribe_to_another_learners_progress(
     await platform.wait_for_subscribers(alice, 0)
 
 
-async def test_anonymous_subscription_is_refused_by_the_subgraph(platform: Platform) -> None:
+async def test_anonymous_subscription_is_refused(platform: Platform) -> None:
     bob = fresh_learner(platform.subgraphs)
     async with websocket(platform.ws_url) as client:
         await client.init({"headers": forged(bob)})
         await client.subscribe("1", PROGRESS)
         message = await client.receive()
-    assert message["payload"]["data"] is None
-    assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # progressUpdated is @authenticated: the gateway refuses before any upstream.
+    assert message["type"] == "error"
+    assert message["payload"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
     assert platform.subscribers(bob) == 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from gateway.config import GatewayConfig
 from gateway.http.app import create_app
+from subgraphs.policies import POLICIES
 from subgraphs.seed.dataset import Dataset
 from tests.auth.kit import gateway_auth
 from tests.servers import running_app
@@ -45,6 +46,7 @@ def platform_config(
             "supergraph": {"path": str(SUPERGRAPH), "watch": False},
             "subgraphs": {name: {"url": url} for name, url in subgraph_urls.items()},
             "auth": gateway_auth(),
+            "authorization": {"policies": POLICIES},
             "persisted": persisted,
             "limits": limits,
             "redis_url": redis_url,

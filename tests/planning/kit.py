@@ -53,6 +53,7 @@ from graphql import (
 )
 
 from gateway import state as gateway_state
+from gateway.authz import AuthorizationConfig
 from gateway.config import GatewayConfig, SubgraphConfig
 from gateway.engine_config import EngineConfig
 from gateway.limits.config import CostConfig, LimitsConfig
@@ -79,6 +80,9 @@ directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION |
 directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
 directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
 directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
+directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+directive @requiresScopes(scopes: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+directive @policy(policies: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 type _Service { sdl: String }
 """
 
@@ -299,6 +303,7 @@ PLAN_HEADER = {"x-gateway-query-plan": "1"}
 #: Planner tests are not about demand control: deep test operations may estimate above the
 #: default maximum cost (the other operation limits keep their defaults).
 NO_COST_LIMIT = LimitsConfig(cost=CostConfig(max=None))
+NO_AUTHORIZATION = AuthorizationConfig(enabled=False)
 
 
 class KitGateway:
@@ -355,8 +360,12 @@ async def kit_gateway(
     extra: dict[str, SubgraphConfig] | None = None,
     apps: dict[str, Any] | None = None,
     mode: Literal["dev", "production"] = "dev",
+    authorization: AuthorizationConfig = NO_AUTHORIZATION,
 ) -> AsyncIterator[KitGateway]:
     """Serve ``subgraphs`` on real sockets; yield a gateway over ``supergraph_sdl``.
+
+    Authorization directives are not enforced unless ``authorization`` says so (planner
+    tests run as an anonymous caller; tests/authz passes its own).
 
     ``apps`` serves further subgraphs as arbitrary ASGI apps (misbehaving servers);
     ``extra`` overrides subgraph configs (another URL, a timeout)."""
@@ -377,7 +386,11 @@ async def kit_gateway(
             url = override.url or configs.get(name, SubgraphConfig()).url
             configs[name] = SubgraphConfig(url=url, timeout_seconds=override.timeout_seconds)
         config = GatewayConfig(
-            mode=mode, subgraphs=configs, engine=engine or EngineConfig(), limits=NO_COST_LIMIT
+            mode=mode,
+            subgraphs=configs,
+            engine=engine or EngineConfig(),
+            limits=NO_COST_LIMIT,
+            authorization=authorization,
         )
         with validated_plans():
             gateway = await Gateway.create(config, supergraph_sdl)

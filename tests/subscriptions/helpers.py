@@ -19,6 +19,7 @@ from websockets.typing import Subprotocol
 from gateway.config import GatewayConfig, SubgraphConfig
 from gateway.http.app import create_app
 from gateway.pipeline import Gateway
+from subgraphs.policies import POLICIES
 from subgraphs.progress.state import channel_for
 from tests.auth.kit import TEST_SECRET, as_bearer, auth_config, identity_provider
 from tests.servers import running_app
@@ -115,6 +116,7 @@ async def gateway_platform(
                 "supergraph": {"watch": False},
                 "auth": auth_config(jwks_file=jwks_file).model_dump(mode="json")
                 | {"signing_secret": TEST_SECRET},
+                "authorization": {"policies": POLICIES},
                 **sections,
             }
         )
