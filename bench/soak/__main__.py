@@ -59,7 +59,7 @@ async def _memory(pid: int, every: float, until: float, started: float) -> list[
 
 
 async def soak(platform: Platform, args: argparse.Namespace) -> tuple[Recorder, list[Any]]:
-    workload = Workload(platform.data)
+    workload = Workload(platform.data, platform.keys)
     recorder = Recorder()
     until = recorder.started + args.duration
     memory, *_ = await asyncio.gather(

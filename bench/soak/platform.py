@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import httpx
 
+from gateway.auth.dev import AUDIENCE, ISSUER, DevKeys
+from subgraphs.policies import POLICIES
 from subgraphs.seed import Dataset, generate, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +46,8 @@ class Platform:
     gateway_pid: int
     data: Dataset
     children: list[subprocess.Popen[bytes]]
+    #: The dev signing keys the gateway trusts: the soak's learners get tokens from them.
+    keys: DevKeys
 
 
 def _wait_for_graphql(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -58,14 +63,19 @@ def _wait_for_graphql(url: str, process: subprocess.Popen[bytes], timeout: float
         time.sleep(0.1)
 
 
-def _gateway_config(directory: Path, port: int, urls: dict[str, str]) -> Path:
+def _gateway_config(directory: Path, port: int, urls: dict[str, str], keys: DevKeys) -> Path:
     subgraphs = "".join(f"  {name}:\n    url: {url}\n" for name, url in urls.items())
+    jwks = directory / "jwks.json"
+    jwks.write_text(json.dumps(keys.jwks()))
+    policies = "".join(f"    {name}: {target}\n" for name, target in POLICIES.items())
     path = directory / "gateway.yaml"
     path.write_text(
         "mode: production\n"
         f"supergraph:\n  path: {ROOT / 'schema' / 'supergraph.graphql'}\n  watch: false\n"
         f"subgraphs:\n{subgraphs}"
-        "engine:\n  forward_headers: [x-user-id, x-user-roles]\n"
+        f"auth:\n  jwks_file: {jwks}\n  issuer: {ISSUER}\n  audience: {AUDIENCE}\n"
+        f"  signing_secret: {keys.signing_secret}\n"
+        f"authorization:\n  policies:\n{policies}"
         f"persisted:\n  mode: apq\n  manifest: {ROOT / 'persisted_queries' / 'manifest.json'}\n"
         f"server:\n  host: 127.0.0.1\n  port: {port}\n  access_log: false\n"
     )
@@ -100,8 +110,10 @@ def running_platform(users: int, courses: int, keep: Path | None = None) -> Iter
         data = generate(users=users, courses=courses, instructors=max(2, users // 20))
         databases = {name: f"sqlite+aiosqlite:///{directory / name}.sqlite3" for name in SUBGRAPHS}
         asyncio.run(load(data, databases, reset=True))
+        keys = DevKeys.load_or_create(directory / "dev-auth")
         env = {k: v for k, v in os.environ.items() if not k.upper().startswith("GATEWAY_")}
         env.update({"DATA_DIR": str(directory), "LOG_LEVEL": "warning", "REDIS_URL": ""})
+        env["IDENTITY_SECRET"] = keys.signing_secret  # subgraphs trust the gateway's identity
         children: list[subprocess.Popen[bytes]] = []
         try:
             urls = {}
@@ -118,13 +130,14 @@ def running_platform(users: int, courses: int, keep: Path | None = None) -> Iter
             for child, url in zip(children, urls.values(), strict=True):
                 _wait_for_graphql(url, child)
             port = free_port()
-            config = _gateway_config(directory, port, urls)
+            config = _gateway_config(directory, port, urls, keys)
             argv = [sys.executable, "-m", "gateway", "serve", "--config", str(config)]
             gateway = _start(argv, env, directory / "gateway.log")
             children.append(gateway)
             url = f"http://127.0.0.1:{port}/graphql"
             _wait_for_graphql(url, gateway)
-            yield Platform(url, f"ws://127.0.0.1:{port}/graphql", gateway.pid, data, children)
+            ws_url = f"ws://127.0.0.1:{port}/graphql"
+            yield Platform(url, ws_url, gateway.pid, data, children, keys)
         finally:
             _stop(children)
 

@@ -23,6 +23,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
+from gateway.auth.dev import DevKeys
 from subgraphs.seed import Dataset
 
 MANIFEST = Path(__file__).resolve().parents[2] / "persisted_queries" / "manifest.json"
@@ -64,7 +65,9 @@ def _operations() -> dict[str, str]:
 class Workload:
     """What each request sends, drawn from the seeded data set."""
 
-    def __init__(self, data: Dataset, seed: int = 1) -> None:
+    def __init__(self, data: Dataset, keys: DevKeys, seed: int = 1) -> None:
+        self.keys = keys
+        self._tokens: dict[str, str] = {}
         self.rng = random.Random(seed)
         self.ids = _operations()
         self.learners = [u["id"] for u in data.users if u["role"] == "LEARNER"]
@@ -77,7 +80,11 @@ class Workload:
         return {"operationName": name, "variables": variables, "extensions": extensions}
 
     def headers(self, user: str) -> dict[str, str]:
-        return {"x-user-id": user, "x-user-roles": "LEARNER"}
+        """A learner's bearer token (minted once per learner, valid for the run)."""
+        token = self._tokens.get(user)
+        if token is None:
+            token = self._tokens[user] = self.keys.mint(user, lifetime_seconds=24 * 3600)
+        return {"authorization": f"Bearer {token}"}
 
     def query(self) -> tuple[str, dict[str, Any], str]:
         name = self.rng.choice(["Home", "Profile", "CourseCatalogue", "CourseDetail"])

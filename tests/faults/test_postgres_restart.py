@@ -23,6 +23,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from tests.auth.kit import as_bearer, gateway_auth
 from tests.faults.postgres import PgCluster, pg_cluster
 from tests.faults.support import served_gateway
 from tests.subgraphs.helpers import running_subgraphs
@@ -52,7 +53,7 @@ async def learner(
         {"lessonId": lesson, "clientMutationId": f"{user}:{lesson}", "occurredAt": OCCURRED}
         for lesson in lessons
     ]
-    headers = {"x-user-id": user, "x-user-roles": "LEARNER"}
+    headers = as_bearer(user)
     for start in range(0, len(events), BATCH):
         batch = events[start : start + BATCH]
         deadline = time.monotonic() + 60
@@ -106,7 +107,7 @@ async def test_syncprogress_batches_survive_a_postgres_crash() -> None:
             lessons = [x["id"] for x in data.lessons if x["course_id"] in courses]
             config = {
                 "subgraphs": {name: {"url": url} for name, url in subgraphs.urls.items()},
-                "engine": {"forward_headers": ["x-user-id", "x-user-roles"]},
+                "auth": gateway_auth(),
             }
             outcomes = Outcomes()
             outcomes.total_batches = LEARNERS * -(-len(lessons) // BATCH)
