@@ -9,10 +9,14 @@ from __future__ import annotations
 from functools import cache
 
 from graphql import (
+    DirectiveNode,
+    EnumValueNode,
     FieldNode,
+    GraphQLEnumType,
     GraphQLSchema,
     InlineFragmentNode,
     SelectionSetNode,
+    StringValueNode,
     is_abstract_type,
     is_object_type,
     parse,
@@ -39,6 +43,7 @@ class SupergraphGraph:
         self.labels = override_labels
         self._resolvers: dict[tuple[str, str], tuple[str, ...]] = {}
         self._joins: dict[tuple[str, str, str], JoinField | None] = {}
+        self._enum_values: dict[tuple[str, str], frozenset[str] | None] = {}
 
     def knows_type(self, type_name: str, graph: str) -> bool:
         info = self.supergraph.types.get(type_name)
@@ -98,6 +103,47 @@ class SupergraphGraph:
                 found = JoinField(graph=graph)
         self._joins[key] = found
         return found
+
+    def enum_values_in(self, enum: str, graph: str) -> frozenset[str] | None:
+        """The values ``graph`` has of enum ``enum`` (``@join__enumValue``), None when the
+        supergraph does not say (every value everywhere)."""
+        key = (enum, graph)
+        if key in self._enum_values:
+            return self._enum_values[key]
+        found: frozenset[str] | None = None
+        enum_type = self.schema.get_type(enum)
+        if isinstance(enum_type, GraphQLEnumType):
+            graphs = self._graph_names()
+            values: set[str] = set()
+            joined = False
+            for name, value in enum_type.values.items():
+                directives = [
+                    d
+                    for d in (value.ast_node.directives if value.ast_node else ()) or ()
+                    if d.name.value == "join__enumValue"
+                ]
+                joined = joined or bool(directives)
+                if not directives or any(_graph_of(d, graphs) == graph for d in directives):
+                    values.add(name)
+            found = frozenset(values) if joined else None
+        self._enum_values[key] = found
+        return found
+
+    def _graph_names(self) -> dict[str, str]:
+        """``join__Graph`` enum value -> subgraph name."""
+        graph_enum = self.schema.get_type("join__Graph")
+        names: dict[str, str] = {}
+        for value_name, value in getattr(graph_enum, "values", {}).items():
+            name = value_name.lower()
+            for directive in (value.ast_node.directives if value.ast_node else ()) or ():
+                if directive.name.value == "join__graph":
+                    for argument in directive.arguments or ():
+                        if argument.name.value == "name" and isinstance(
+                            argument.value, StringValueNode
+                        ):
+                            name = argument.value.value
+            names[value_name] = name
+        return names
 
     def declared_type(self, type_name: str, field_name: str, graph: str) -> str | None:
         """The named type of ``type.field`` in ``graph`` when the supergraph records one
@@ -199,6 +245,13 @@ class SupergraphGraph:
 
     def is_object(self, type_name: str) -> bool:
         return is_object_type(self.schema.get_type(type_name))
+
+
+def _graph_of(directive: DirectiveNode, graphs: dict[str, str]) -> str | None:
+    for argument in directive.arguments or ():
+        if argument.name.value == "graph" and isinstance(argument.value, EnumValueNode):
+            return graphs.get(argument.value.value)
+    return None
 
 
 def provided_field(

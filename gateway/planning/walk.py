@@ -11,7 +11,15 @@ per (parent fetch, subgraph, response path) and their dependencies.
 
 from __future__ import annotations
 
-from graphql import ListValueNode, ObjectValueNode, SelectionSetNode, VariableNode
+from graphql import (
+    EnumValueNode,
+    GraphQLEnumType,
+    ListValueNode,
+    ObjectValueNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+)
 
 from gateway.planning.fetch_graph import FetchGraph, FetchGroup, Path, PlanningError
 from gateway.planning.graph import SupergraphGraph
@@ -102,6 +110,7 @@ class Walk(EntityJumps):
                 group, type_name, nfield, target, path, provided, internal, same_subgraph=True
             )
         if resolvable:
+            self._check_enum_arguments(type_name, nfield, subgraph)
             placed = target.add_field(
                 nfield.name,
                 nfield.arguments,
@@ -127,6 +136,44 @@ class Walk(EntityJumps):
                 )
             return supplied, placed
         return self._through_entities(group, type_name, nfield, target, path, provided, internal)
+
+    def _check_enum_arguments(self, type_name: str, nfield: NField, subgraph: str) -> None:
+        """An enum literal in an argument that ``subgraph``'s own enum lacks would make it
+        refuse the whole operation: refuse it here, naming the value (values that differ
+        by subgraph on an input enum are refused by composition; a hand-made supergraph
+        may still have them)."""
+        if not nfield.arguments:
+            return
+        parent = self.graph.schema.get_type(type_name)
+        definition = getattr(parent, "fields", {}).get(nfield.name)
+        if definition is None:
+            return
+        for argument in nfield.arguments:
+            arg = definition.args.get(argument.name.value)
+            if arg is None:
+                continue
+            enum = get_named_type(arg.type)
+            if not isinstance(enum, GraphQLEnumType):
+                continue
+            known = self.graph.enum_values_in(enum.name, subgraph)
+            if known is None:
+                continue
+            values = (
+                argument.value.values
+                if isinstance(argument.value, ListValueNode)
+                else (argument.value,)
+            )
+            for value in values:
+                if (
+                    isinstance(value, EnumValueNode)
+                    and known is not None
+                    and value.value not in known
+                ):
+                    raise PlanningError(
+                        f"Cannot plan {type_name}.{nfield.name}: subgraph '{subgraph}' does"
+                        f" not know the value {value.value} of {enum.name}"
+                        f" (argument '{argument.name.value}')."
+                    )
 
     def _partly_out_of_reach(
         self, type_name: str, nfield: NField, subgraph: str, provided: SelectionSetNode | None
