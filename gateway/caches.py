@@ -79,6 +79,9 @@ class BoundedCache(Generic[K, V]):
     ) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        #: Lookups that found a value, and that did not (metrics read them).
+        self.hits = 0
+        self.misses = 0
         self.max_entry_bytes = max_entry_bytes if max_entry_bytes is not None else max_bytes // 4
         self._weigh = weigh
         # The weight travels with the value: cachetools' getsizeof sees only the value,
@@ -94,7 +97,11 @@ class BoundedCache(Generic[K, V]):
     def get(self, key: K) -> V | None:
         """The value for ``key`` (now the most recently used), or None."""
         entry = self._entries.get(key)
-        return None if entry is None else entry[1]
+        if entry is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry[1]
 
     def put(self, key: K, value: V) -> bool:
         """Store ``value`` unless it weighs more than ``max_entry_bytes``; True if stored."""

@@ -242,6 +242,11 @@ class ObservabilityStep(Step):
         for name, cache in caches.items():
             m.cache_entries.labels(name).set(len(cache))
             m.cache_bytes.labels(name).set(cache.weight)
+            if name != "document":  # counted per request where the document is resolved
+                # Keyed by the cache itself: a reload starts new caches from zero.
+                for result, total in (("hit", cache.hits), ("miss", cache.misses)):
+                    seen = (f"cache-{result}", f"{name}:{id(cache)}")
+                    self._add(m.cache_lookups.labels(name, result), seen, total)
         store = gateway.persisted.store
         if isinstance(store, MemoryStore):
             m.cache_bytes.labels("apq").set(store.weight)
