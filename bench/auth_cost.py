@@ -36,7 +36,7 @@ from gateway.auth.jwks import CachedJwks, load_from_file
 from gateway.auth.signing import identity_headers
 from gateway.auth.tokens import TokenVerifier
 from subgraphs._shared.identity import IdentityVerifier
-from tests.auth.kit import AUDIENCE, ISSUER, TEST_SECRET, identity_provider
+from tests.auth.helpers import AUDIENCE, ISSUER, TEST_SECRET, identity_provider
 
 
 def report(label: str, started: float, n: int) -> None:

@@ -36,7 +36,7 @@ from gateway.authz import authorize
 from gateway.config import GatewayConfig
 from gateway.pipeline import Gateway
 from gateway.request import GraphQLParams, Identity, RequestContext
-from tests.auth.kit import AUDIENCE, ISSUER, TEST_SECRET, identity_provider
+from tests.auth.helpers import AUDIENCE, ISSUER, TEST_SECRET, identity_provider
 from tests.servers import bound_socket
 
 ROOT = Path(__file__).resolve().parent

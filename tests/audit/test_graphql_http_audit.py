@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.http.hello_subgraph import hello_app, supergraph_for
-from tests.http.support import gateway_server
+from tests.http.helpers import gateway_server
 from tests.servers import ThreadedServer
 
 HERE = Path(__file__).parent

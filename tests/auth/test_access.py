@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from subgraphs._shared.identity import sign_identity
-from tests.auth.kit import TEST_SECRET, identity_provider
+from tests.auth.helpers import TEST_SECRET, identity_provider
 from tests.subgraphs.helpers import RunningSubgraphs
 from tests.subscriptions.helpers import (
     COMPLETE,

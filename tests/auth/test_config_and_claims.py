@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from gateway.auth.config import AuthConfig, ClaimsConfig
 from gateway.auth.errors import Unauthenticated
 from gateway.auth.tokens import identity_from_claims
-from tests.auth.kit import AUDIENCE, ISSUER, TEST_SECRET
+from tests.auth.helpers import AUDIENCE, ISSUER, TEST_SECRET
 
 COMPLETE: dict[str, Any] = {
     "jwks_file": "jwks.json",

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from gateway.auth.errors import AuthenticationUnavailable, Unauthenticated
 from gateway.auth.jwks import CachedJwks, load_from_url
 from gateway.auth.tokens import TokenVerifier
-from tests.auth.kit import auth_config, identity_provider
+from tests.auth.helpers import auth_config, identity_provider
 from tests.servers import running_app
 
 

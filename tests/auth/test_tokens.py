@@ -14,7 +14,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from tests.auth.kit import identity_provider
+from tests.auth.helpers import identity_provider
 from tests.subscriptions.helpers import Platform, fresh_learner
 
 ME = "{ me { id } }"

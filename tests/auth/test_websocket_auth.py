@@ -11,7 +11,7 @@ from pathlib import Path
 
 from websockets.typing import Subprotocol
 
-from tests.auth.kit import gateway_auth, identity_provider
+from tests.auth.helpers import gateway_auth, identity_provider
 from tests.servers import bound_socket
 from tests.subscriptions.conftest import PlatformFactory
 from tests.subscriptions.helpers import PROGRESS, Platform, as_user, fresh_learner, websocket

@@ -10,7 +10,7 @@ from gateway.authz.requirements import Requirement, read_rules
 from gateway.composition import compose
 from gateway.composition.compose import SubgraphSource
 from gateway.supergraph import Supergraph
-from tests.authz.kit import supergraph_sdl
+from tests.authz.helpers import supergraph_sdl
 
 LINK = (
     'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", '

@@ -13,11 +13,11 @@ import pytest_asyncio
 
 from gateway.authz import AuthorizationConfig
 from gateway.request import GraphQLParams, Identity, RequestContext
-from tests.authz.kit import Served, served, unauthorized, user
+from tests.authz.helpers import Served, served, unauthorized, user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-AUTHORIZATION = AuthorizationConfig(policies={"staff": "tests.authz.kit:is_staff"})
+AUTHORIZATION = AuthorizationConfig(policies={"staff": "tests.authz.helpers:is_staff"})
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.http.hello_subgraph import hello_app, supergraph_for
-from tests.http.support import gateway_server
+from tests.http.helpers import gateway_server
 from tests.servers import ThreadedServer
 from tests.subscriptions.helpers import Platform, as_user, fresh_learner, lessons_of
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.planning.kit import validated_plans
+from tests.planning.helpers import validated_plans
 
 
 @pytest.fixture(autouse=True)

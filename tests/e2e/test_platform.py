@@ -18,7 +18,7 @@ from gateway.pipeline import Gateway
 from gateway.request import GraphQLParams, RequestContext
 from subgraphs.policies import POLICIES
 from subgraphs.seed import Dataset
-from tests.auth.kit import as_bearer, auth_config, identity_provider
+from tests.auth.helpers import as_bearer, auth_config, identity_provider
 from tests.subgraphs.helpers import RunningSubgraphs, running_subgraphs
 
 SUPERGRAPH = Path(__file__).parents[2] / "schema" / "supergraph.graphql"

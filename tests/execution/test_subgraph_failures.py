@@ -17,7 +17,7 @@ from inline_snapshot import snapshot
 
 from gateway.config import SubgraphConfig
 from tests.execution.test_subgraph_errors import SUPERGRAPH, make_subgraphs
-from tests.planning.kit import kit_gateway, raw_app
+from tests.planning.helpers import kit_gateway, raw_app
 from tests.servers import bound_socket
 
 #: One event loop per module: the module-scoped kit servers and gateway live in it.

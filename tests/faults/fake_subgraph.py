@@ -2,7 +2,7 @@
 
 A raw ``asyncio`` HTTP/1.1 server (keep-alive, Content-Length bodies), so every fault is
 exact bytes on a real socket of a real process the tests can kill. It plays the
-``reviews`` subgraph of ``tests.faults.support.SUPERGRAPH``: ``_entities`` answers one
+``reviews`` subgraph of ``tests.faults.helpers.SUPERGRAPH``: ``_entities`` answers one
 review per representation, the ``addReview`` mutation echoes its body.
 
 Modes:

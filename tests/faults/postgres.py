@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from tests.faults.support import free_port
+from tests.faults.helpers import free_port
 
 
 def _binary(name: str) -> str:

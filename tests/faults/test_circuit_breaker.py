@@ -18,7 +18,7 @@ import pytest
 
 from gateway.execution.breaker import CircuitBreaker
 from gateway.pipeline import Gateway
-from tests.faults.support import (
+from tests.faults.helpers import (
     FULL,
     QUERY,
     SubgraphProcess,

@@ -23,9 +23,9 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.auth.kit import as_bearer, gateway_auth
+from tests.auth.helpers import as_bearer, gateway_auth
+from tests.faults.helpers import served_gateway
 from tests.faults.postgres import PgCluster, pg_cluster
-from tests.faults.support import served_gateway
 from tests.subgraphs.helpers import running_subgraphs
 
 SUPERGRAPH = (Path(__file__).parents[2] / "schema" / "supergraph.graphql").read_text()

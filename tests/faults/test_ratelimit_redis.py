@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from gateway.ratelimit.buckets import REDIS_COOL_DOWN_SECONDS
-from tests.faults.support import RedisProcess, redis_process, serve_products, served_gateway
+from tests.faults.helpers import RedisProcess, redis_process, serve_products, served_gateway
 
 QUERY = {"query": "{ products { name } }"}
 DATA = {"data": {"products": [{"name": "Table"}, {"name": "Chair"}]}}

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from gateway.persisted.redis_store import REDIS_COOL_DOWN_SECONDS
-from tests.faults.support import RedisProcess, redis_process, serve_products, served_gateway
+from tests.faults.helpers import RedisProcess, redis_process, serve_products, served_gateway
 
 QUERY = "{ products { name } }"
 HASH = hashlib.sha256(QUERY.encode()).hexdigest()

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.faults.support import (
+from tests.faults.helpers import (
     FULL,
     QUERY,
     SubgraphProcess,

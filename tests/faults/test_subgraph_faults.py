@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from gateway.pipeline import Gateway
-from tests.faults.support import (
+from tests.faults.helpers import (
     FULL,
     QUERY,
     SubgraphProcess,

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.http.hello_subgraph import hello_app, supergraph_for
-from tests.http.support import gateway_server
+from tests.http.helpers import gateway_server
 from tests.servers import ThreadedServer
 
 

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from tests.http.hello_subgraph import supergraph_for
-from tests.http.support import gateway_server
+from tests.http.helpers import gateway_server
 
 GQL = "application/graphql-response+json"
 JSON = "application/json"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.http.hello_subgraph import Concurrency, hello_app, supergraph_for
-from tests.http.support import gateway_server
+from tests.http.helpers import gateway_server
 from tests.servers import ThreadedServer
 
 GQL = "application/graphql-response+json"

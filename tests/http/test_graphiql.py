@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.http.hello_subgraph import supergraph_for
-from tests.http.support import gateway_server
+from tests.http.helpers import gateway_server
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

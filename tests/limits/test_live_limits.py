@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 
 from gateway.persisted import build_manifest, operation_id
-from tests.auth.kit import as_bearer
-from tests.persisted.platform import running_platform
+from tests.auth.helpers import as_bearer
+from tests.persisted.helpers import running_platform
 
 USER = as_bearer("usr_0008")
 #: GraphQL over HTTP: request errors are 4xx with this media type (200 with application/json).

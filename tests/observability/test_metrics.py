@@ -12,7 +12,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from subgraphs.progress.state import channel_for
-from tests.observability.kit import COURSE, Observed, observed_platform
+from tests.observability.helpers import COURSE, Observed, observed_platform
 from tests.servers import bound_socket
 from tests.subscriptions.helpers import as_user, websocket
 

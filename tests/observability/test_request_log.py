@@ -10,8 +10,8 @@ import httpx
 import orjson
 
 from gateway.observability.request_log import LOGGER_NAME
-from tests.auth.kit import as_bearer
-from tests.observability.kit import COURSE, observed_platform
+from tests.auth.helpers import as_bearer
+from tests.observability.helpers import COURSE, observed_platform
 
 FIELDS = {
     "request_id",

@@ -12,7 +12,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from tests.observability.kit import COURSE, Observed, observed_platform
+from tests.observability.helpers import COURSE, Observed, observed_platform
 
 TRACING = {"tracing": {"enabled": True, "exporter": "none"}}
 #: A caller's W3C trace context (the spec's example): the gateway continues this trace.

@@ -17,8 +17,8 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.auth.kit import gateway_auth
-from tests.observability.kit import COURSE, SUPERGRAPH
+from tests.auth.helpers import gateway_auth
+from tests.observability.helpers import COURSE, SUPERGRAPH
 from tests.servers import bound_socket
 from tests.subgraphs.helpers import running_subgraphs
 

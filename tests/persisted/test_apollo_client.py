@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from gateway.persisted import Manifest
-from tests.auth.kit import as_bearer
-from tests.persisted.platform import MANIFEST, Platform, learner, running_platform
+from tests.auth.helpers import as_bearer
+from tests.persisted.helpers import MANIFEST, Platform, learner, running_platform
 
 HERE = Path(__file__).parent / "apollo_client"
 MANIFEST_OPS = {op.name: op for op in Manifest.parse(MANIFEST.read_bytes()).operations.values()}

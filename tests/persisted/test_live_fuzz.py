@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gateway.persisted import Manifest, operation_id
-from tests.auth.kit import as_bearer
-from tests.persisted.platform import MANIFEST, Platform, ThreadedPlatform
+from tests.auth.helpers import as_bearer
+from tests.persisted.helpers import MANIFEST, Platform, ThreadedPlatform
 
 BODIES = sorted(op.body for op in Manifest.parse(MANIFEST.read_bytes()).operations.values())
 #: The most any answer may take (generous: the machine is shared; none should come close).

@@ -14,7 +14,7 @@ import pytest_asyncio
 from inline_snapshot import snapshot
 
 from tests.planning.header import supergraph
-from tests.planning.kit import KitGateway, KitSubgraph, Recorded, kit_gateway
+from tests.planning.helpers import KitGateway, KitSubgraph, Recorded, kit_gateway
 
 #: One event loop per module: the module-scoped kit servers and gateway live in it.
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -14,7 +14,7 @@ import pytest_asyncio
 from inline_snapshot import snapshot
 
 from tests.planning.header import supergraph
-from tests.planning.kit import KitGateway, kit_gateway
+from tests.planning.helpers import KitGateway, kit_gateway
 from tests.planning.test_empty_selections import StrictSubgraph
 
 #: One event loop per module: the module-scoped kit servers and gateway live in it.

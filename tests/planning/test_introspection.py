@@ -9,7 +9,7 @@ import pytest
 import pytest_asyncio
 from inline_snapshot import snapshot
 
-from tests.planning.kit import KitGateway, kit_gateway
+from tests.planning.helpers import KitGateway, kit_gateway
 from tests.planning.test_mutations import SUPERGRAPH, make_subgraphs
 
 #: One event loop per module: the module-scoped kit servers and gateway live in it.

@@ -14,7 +14,7 @@ from inline_snapshot import snapshot
 
 from gateway.engine_config import EngineConfig
 from tests.planning.header import supergraph
-from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway
+from tests.planning.helpers import KitGateway, KitSubgraph, kit_gateway
 
 #: One event loop per module: the module-scoped kit servers and gateway live in it.
 pytestmark = pytest.mark.asyncio(loop_scope="module")

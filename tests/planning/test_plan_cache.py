@@ -14,7 +14,7 @@ from gateway.engine_config import EngineConfig
 from gateway.pipeline import Gateway
 from gateway.planning.plan import Fetch, Flatten, QueryPlan, Sequence
 from gateway.request import GraphQLParams, RequestContext
-from tests.planning.kit import PLAN_HEADER, KitGateway, kit_gateway
+from tests.planning.helpers import PLAN_HEADER, KitGateway, kit_gateway
 from tests.planning.test_entities import SUPERGRAPH, make_subgraphs
 
 #: One event loop per module: the module-scoped kit servers and gateway live in it.

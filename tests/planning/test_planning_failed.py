@@ -17,7 +17,7 @@ from graphql import parse, print_ast
 from gateway.http.app import create_app
 from gateway.planning import walk
 from tests.planning.header import supergraph
-from tests.planning.kit import KitGateway, KitSubgraph, kit_gateway
+from tests.planning.helpers import KitGateway, KitSubgraph, kit_gateway
 from tests.servers import running_app
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -7,7 +7,7 @@ import pytest
 from inline_snapshot import snapshot
 
 from tests.planning.header import supergraph
-from tests.planning.kit import KitSubgraph, kit_gateway
+from tests.planning.helpers import KitSubgraph, kit_gateway
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

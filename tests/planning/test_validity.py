@@ -36,7 +36,7 @@ from gateway.planning.validity import (
 from gateway.state import SupergraphState
 from gateway.supergraph import Supergraph
 from tests.planning.header import INACCESSIBLE_LINK, supergraph
-from tests.planning.kit import KitSubgraph, kit_gateway, validated_plans
+from tests.planning.helpers import KitSubgraph, kit_gateway, validated_plans
 
 SUPERGRAPH = supergraph(
     ["accounts", "billing", "media", "shop"],

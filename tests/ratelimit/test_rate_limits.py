@@ -20,7 +20,7 @@ import yaml
 from gateway.config import GatewayConfig
 from gateway.http.app import create_app
 from gateway.ratelimit.buckets import MemoryBuckets
-from tests.auth.kit import as_bearer, gateway_auth
+from tests.auth.helpers import as_bearer, gateway_auth
 from tests.http.hello_subgraph import supergraph_for
 from tests.servers import ThreadedServer, bound_socket, throwaway_redis
 

@@ -31,7 +31,7 @@ from starlette.applications import Starlette
 from subgraphs import courses, progress, users
 from subgraphs._shared.identity import sign_identity
 from subgraphs.seed import Dataset, load, small
-from tests.auth.kit import TEST_SECRET
+from tests.auth.helpers import TEST_SECRET
 from tests.servers import bound_socket
 
 NAMES = ("users", "courses", "progress")

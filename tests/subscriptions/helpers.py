@@ -21,7 +21,7 @@ from gateway.http.app import create_app
 from gateway.pipeline import Gateway
 from subgraphs.policies import POLICIES
 from subgraphs.progress.state import channel_for
-from tests.auth.kit import TEST_SECRET, as_bearer, auth_config, identity_provider
+from tests.auth.helpers import TEST_SECRET, as_bearer, auth_config, identity_provider
 from tests.servers import running_app
 from tests.subgraphs.helpers import RunningSubgraphs
 

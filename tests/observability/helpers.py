@@ -14,7 +14,7 @@ from gateway.http.app import create_app
 from gateway.observability.step import ObservabilityStep, observability_step
 from gateway.pipeline import Gateway
 from subgraphs.seed.dataset import Dataset
-from tests.auth.kit import gateway_auth
+from tests.auth.helpers import gateway_auth
 from tests.servers import running_app
 from tests.subgraphs.helpers import RunningSubgraphs, running_subgraphs
 

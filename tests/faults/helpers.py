@@ -24,7 +24,7 @@ from gateway.config import GatewayConfig
 from gateway.http.app import create_app
 from gateway.pipeline import Gateway
 from tests.planning.header import supergraph
-from tests.planning.kit import KitSubgraph, asgi_json_app
+from tests.planning.helpers import KitSubgraph, asgi_json_app
 from tests.servers import bound_socket, running_app
 
 ROOT = Path(__file__).parent.parent.parent

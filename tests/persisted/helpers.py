@@ -14,7 +14,7 @@ from gateway.config import GatewayConfig
 from gateway.http.app import create_app
 from subgraphs.policies import POLICIES
 from subgraphs.seed.dataset import Dataset
-from tests.auth.kit import gateway_auth
+from tests.auth.helpers import gateway_auth
 from tests.servers import running_app
 from tests.subgraphs.helpers import running_subgraphs
 

@@ -28,8 +28,8 @@ from gateway.config import GatewayConfig
 from gateway.http.app import create_app
 from gateway.pipeline import Gateway
 from gateway.request import Identity
-from tests.auth.kit import gateway_auth, identity_provider
-from tests.planning.kit import NO_COST_LIMIT, KitGateway, KitSubgraph, kit_gateway
+from tests.auth.helpers import gateway_auth, identity_provider
+from tests.planning.helpers import NO_COST_LIMIT, KitGateway, KitSubgraph, kit_gateway
 from tests.servers import running_app
 
 LINK = (
@@ -184,7 +184,7 @@ class Served:
 @contextlib.asynccontextmanager
 async def served(authorization: AuthorizationConfig) -> AsyncIterator[Served]:
     """The kit subgraphs on real sockets and a gateway over them on uvicorn, trusting
-    ``tests.auth.kit``'s tokens, with ``authorization``."""
+    ``tests.auth.helpers``'s tokens, with ``authorization``."""
     sdl = supergraph_sdl()
     async with kit_gateway(sdl, *subgraphs()) as kit:
         config = GatewayConfig.model_validate(
