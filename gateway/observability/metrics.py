@@ -127,6 +127,17 @@ class Metrics:
             multiprocess_mode="livesum",
             registry=r,
         )
+        self.subscriptions_open = Gauge(
+            "gateway_subscriptions_open",
+            "Subscriptions open now (graphql-transport-ws).",
+            multiprocess_mode="livesum",
+            registry=r,
+        )
+        self.subscription_events = Counter(
+            "gateway_subscription_events",
+            "Subscription events delivered to clients.",
+            registry=r,
+        )
         self.subscriptions = Counter(
             "gateway_subscriptions_started",
             "Subscriptions started, by operation name.",

@@ -304,9 +304,15 @@ class ConnectionRegistry:
     def __init__(self) -> None:
         self._connections: set[Connection] = set()
         self.closing = False
+        #: Subscription events sent to clients (metrics read it).
+        self.events_sent = 0
 
     def __len__(self) -> int:
         return len(self._connections)
+
+    def streams(self) -> int:
+        """Subscriptions open now, over every connection."""
+        return sum(len(c._streams) for c in self._connections)
 
     async def serve(self, connection: Connection) -> None:
         if self.closing:

@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from subgraphs.progress.state import channel_for
 from tests.observability.helpers import COURSE, Observed, observed_platform
 from tests.servers import bound_socket
-from tests.subscriptions.helpers import as_user, websocket
+from tests.subscriptions.helpers import COMPLETE, as_user, websocket
 
 FAMILIES = {
     "gateway_requests",
@@ -30,6 +30,8 @@ FAMILIES = {
     "gateway_inflight_dedup_hits",
     "gateway_websocket_connections",
     "gateway_subscriptions_started",
+    "gateway_subscriptions_open",
+    "gateway_subscription_events",
 }
 
 
@@ -209,6 +211,21 @@ async def test_allowlist_refusals_are_counted() -> None:
     assert value(after, apq, result="refused") - value(before, apq, result="refused") == 1
 
 
+async def complete_lesson(
+    platform: Observed, http: httpx.AsyncClient, user: str, lesson: str
+) -> None:
+    """Complete ``lesson`` as ``user`` through the gateway (the event a subscriber gets)."""
+    response = await http.post(
+        platform.url,
+        json={
+            "query": COMPLETE,
+            "variables": {"input": {"lessonId": lesson, "clientMutationId": "m"}},
+        },
+        headers=as_user(user),
+    )
+    assert response.json() == {"data": {"completeLesson": {"clientMutationId": "m"}}}
+
+
 async def test_websocket_connections_and_subscriptions() -> None:
     async with observed_platform() as platform, httpx.AsyncClient() as http:
         before = await scrape(http, platform)
@@ -223,6 +240,11 @@ async def test_websocket_connections_and_subscriptions() -> None:
                 ):
                     break
                 await asyncio.sleep(0.01)
+            # One event: a lesson completed through the gateway reaches the subscriber.
+            lesson = platform.data.lessons[0]["id"]
+            await complete_lesson(platform, http, user, lesson)
+            event = await client.receive()
+            assert event["type"] == "next" and event["id"] == "s", event
             during = await scrape(http, platform)
             await client.send({"id": "s", "type": "complete"})
         for _ in range(200):  # the server notices the close on its own schedule
@@ -232,6 +254,10 @@ async def test_websocket_connections_and_subscriptions() -> None:
             await asyncio.sleep(0.01)
     assert value(during, "gateway_websocket_connections") == 1
     assert value(after, "gateway_websocket_connections") == 0
+    assert value(during, "gateway_subscriptions_open") == 1
+    assert value(after, "gateway_subscriptions_open") == 0
+    events = "gateway_subscription_events_total"
+    assert value(during, events) - value(before, events) == 1
     started = "gateway_subscriptions_started_total"
     assert value(during, started, operation="Live") - value(before, started, operation="Live") == 1
     requests = "gateway_requests_total"
