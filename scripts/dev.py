@@ -161,7 +161,10 @@ def main() -> int:
     stopping = threading.Event()
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stopping.set()
+        # Set from another thread: the handler runs in the main thread, possibly inside
+        # ``stopping.wait`` while it holds the event's lock, and Event.set takes that lock
+        # (two signals at once, e.g. SIGTERM from `timeout` and from make, deadlocked it).
+        threading.Thread(target=stopping.set, daemon=True).start()
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
