@@ -18,7 +18,16 @@ import orjson
 
 from gateway.execution.renames import apply_renames
 from gateway.execution.transport import FetchFailed, SubgraphTransport
-from gateway.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, Sequence
+from gateway.observability.record import current_fetch_path
+from gateway.planning.plan import (
+    Fetch,
+    Flatten,
+    KeyField,
+    Parallel,
+    PlanNode,
+    Sequence,
+    path_text,
+)
 from gateway.planning.selection import INTERNAL_ALIAS
 from gateway.types import JSONObject, Path
 
@@ -56,6 +65,7 @@ class Execution:
         return {name: self.variables[name] for name in fetch.variables if name in self.variables}
 
     async def _root_fetch(self, fetch: Fetch) -> None:
+        current_fetch_path.set("")  # for traces: a root fetch answers at the root
         try:
             response = await self.transport.send(
                 fetch.subgraph,
@@ -112,6 +122,8 @@ class Execution:
             return
         variables = self._variables_for(fetch)
         variables["representations"] = representations
+        # For traces: this task's fetch is at these paths (a context variable, no cost here).
+        current_fetch_path.set(",".join(path_text(p) for p in paths))
         try:
             response = await self.transport.send(
                 fetch.subgraph, fetch.operation, variables, self.headers

@@ -17,7 +17,7 @@ from typing import Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from gateway.observability.record import current_record
+from gateway.observability.record import current_fetch_path, current_record
 from gateway.observability.tracing import inject
 from gateway.types import JSONObject
 
@@ -44,7 +44,10 @@ def observe_fetches(post: Post) -> Post:
                 f"subgraph {subgraph}",
                 context=record.span_context,
                 kind=SpanKind.CLIENT,
-                attributes={"graphql.subgraph.name": subgraph},
+                attributes={
+                    "graphql.subgraph.name": subgraph,
+                    "graphql.fetch.path": current_fetch_path.get(),
+                },
             )
             headers = dict(headers)
             inject(span, headers)

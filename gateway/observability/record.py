@@ -79,3 +79,8 @@ class RequestRecord:
 current_record: ContextVar[RequestRecord | None] = ContextVar(
     "gateway_observability_record", default=None
 )
+
+
+#: The response path of the fetch being sent (``course.instructor``; empty for a root
+#: fetch), set by the executor around each subgraph request: spans name it.
+current_fetch_path: ContextVar[str] = ContextVar("gateway_fetch_path", default="")

@@ -76,6 +76,10 @@ async def test_one_request_one_span_tree_continued_by_the_subgraphs() -> None:
         "subgraph users",
     ]
     assert len(spans) == 6  # the tree and nothing else
+    # Each fetch span names its subgraph and where its answer goes in the response.
+    fetches = {s.name: s.attributes or {} for s in spans if s.name.startswith("subgraph ")}
+    assert fetches["subgraph courses"]["graphql.fetch.path"] == ""
+    assert fetches["subgraph users"]["graphql.fetch.path"] == "course.instructor"
     # Phases are in order and inside the request.
     by_name = {s.name: s for s in spans}
     order = ["graphql.validate", "graphql.plan", "subgraph courses", "subgraph users"]
