@@ -12,7 +12,7 @@ every fetch that supplies them, and is never one of those (which would be a cycl
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from graphql import SelectionSetNode
 
@@ -83,8 +83,19 @@ class EntityJumps:
             raise PlanningError(
                 f"Cannot plan {type_name}.{nfield.name}: no other subgraph resolves it."
             )
-        subgraph = max(
-            others,
+        subgraph = self.best_root(type_name, nfield, others)
+        root = self.root_group(subgraph)
+        supplied, placed = self.plan_field(
+            root, type_name, nfield, root.selection, (), None, internal
+        )
+        return supplied | {root}, placed
+
+    def best_root(self, type_name: str, nfield: NField, candidates: Sequence[str]) -> str:
+        """The subgraph to resolve a root field in: one that reaches all of its selection,
+        then one that is not stuck below it, then one already fetched from, then the one
+        that answers most of it without leaving."""
+        return max(
+            candidates,
             key=lambda s: (
                 self.reach.selection_reachable(type_name, nfield, s),
                 not self.reach.stuck_below(type_name, nfield, s, None),
@@ -92,11 +103,6 @@ class EntityJumps:
                 self.reach.local_score(type_name, nfield, s),
             ),
         )
-        root = self.root_group(subgraph)
-        supplied, placed = self.plan_field(
-            root, type_name, nfield, root.selection, (), None, internal
-        )
-        return supplied | {root}, placed
 
     def root_group(self, subgraph: str) -> FetchGroup:
         """The query's root fetch to ``subgraph`` (one per subgraph)."""

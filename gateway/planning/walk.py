@@ -343,15 +343,7 @@ class Walk(EntityJumps):
                     group = self.fetches.new_group(subgraph, (), False, None)
                     mutations.append(group)
             else:
-                subgraph = max(
-                    candidates,
-                    key=lambda s: (
-                        self.reach.selection_reachable(type_name, nfield, s),
-                        not self.reach.stuck_below(type_name, nfield, s, None),
-                        s in self._roots,
-                        self.reach.local_score(type_name, nfield, s),
-                    ),
-                )
+                subgraph = self.best_root(type_name, nfield, candidates)
                 group = self.root_group(subgraph)
             self.plan_field(group, type_name, nfield, group.selection, (), None)
         return mutations if sequential else list(self._roots.values())
