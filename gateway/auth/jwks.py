@@ -118,8 +118,11 @@ class CachedJwks:
         now = self._clock()
         stale = self._keys is None or now - self._loaded_at >= self.refresh_seconds
         # First use or the schedule; after a failed attempt, retry at most once per
-        # ``min_interval`` (a provider that is down is not hammered either).
-        if stale and (self._last_attempt is None or now - self._last_attempt >= self.min_interval):
+        # ``min_interval`` (a provider that is down is not hammered either). A load under
+        # way is joined: at start-up the requests behind the first must not be refused
+        # because "an attempt was just made" and no keys are there yet.
+        due = self._last_attempt is None or now - self._last_attempt >= self.min_interval
+        if stale and (due or self._refreshing is not None):
             await self._refresh()
         if self._keys is None:
             raise AuthenticationUnavailable(

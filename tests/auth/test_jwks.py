@@ -31,9 +31,11 @@ class IdentityProvider:
         self.all_keys = full
         self.requests = 0
         self.down = False
+        self.delay = 0.0  # seconds each answer takes
 
     async def jwks(self, _request: Request) -> Response:
         self.requests += 1
+        await asyncio.sleep(self.delay)
         if self.down:
             return Response(status_code=503)
         return JSONResponse({"keys": self.keys})
@@ -95,3 +97,21 @@ async def test_no_keys_ever_loaded_is_authentication_unavailable() -> None:
             with pytest.raises(AuthenticationUnavailable):
                 await check.verify(identity_provider().token("usr_0001"))
         assert provider.requests == 1  # the failures are rate-limited too
+
+
+async def test_requests_arriving_during_the_first_load_wait_for_it() -> None:
+    # The soak's one HTTP 503: at start-up, a second request came in while the first was
+    # still loading the keys, saw "attempted just now, no keys" and was refused with
+    # AUTHENTICATION_UNAVAILABLE. Requests during a load must share it instead.
+    provider = IdentityProvider()
+    async with serving(provider) as url:
+        provider.delay = 0.3
+        check = verifier(url)
+        tokens = [identity_provider().token(f"usr_{n:04d}") for n in range(1, 21)]
+        first = asyncio.create_task(check.verify(tokens[0]))
+        while provider.requests == 0:  # the first load is under way
+            await asyncio.sleep(0.01)
+        later = await asyncio.gather(*(check.verify(token) for token in tokens[1:]))
+        results = [await first, *later]
+        assert [r.user_id for r in results] == [f"usr_{n:04d}" for n in range(1, 21)]
+        assert provider.requests == 1
