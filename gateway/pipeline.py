@@ -39,6 +39,7 @@ from gateway.errors import (
     MethodNotAllowed,
     RequestError,
 )
+from gateway.execution.detached import Detached
 from gateway.execution.executor import Execution
 from gateway.execution.http_clients import PostFailed, http_client
 from gateway.execution.inflight import InFlight
@@ -107,6 +108,8 @@ class Gateway:
             resilience=Resilience.from_config(config),
         )
         self._in_flight: InFlight[JSONObject] = InFlight()
+        #: Mutations in flight; they finish even when their client disconnects.
+        self.mutations = Detached()
         self.persisted = PersistedQueries.from_config(config.persisted, config.redis_url)
         #: Open websocket connections: closing the gateway completes their subscriptions.
         self.websockets = ConnectionRegistry()
@@ -171,6 +174,8 @@ class Gateway:
     async def close(self) -> None:
         # Subscriptions first: their events may still need the transport.
         await self.websockets.shutdown()
+        # Mutations whose clients left still need the transport to finish.
+        await self.mutations.close(self.config.engine.subgraph_timeout_seconds)
         await self.transport.close()
         await self.persisted.close()
         await self.steps.close()
@@ -284,6 +289,9 @@ class Gateway:
                 prepared.access.key,
             )
             body = await self._in_flight.run(key, run)
+        elif prepared.kind == "mutation":
+            # A client that leaves must not cut a mutation in half: it runs to its end.
+            body = await self.mutations.run(run())
         else:
             body = await run()
         extensions = limits_extensions(

@@ -13,7 +13,9 @@ process sends, for ``--duration`` seconds (default 30 minutes):
 It prints the gateway's resident memory every ``--sample`` seconds, and per
 ``--window`` seconds the request rate, p50/p99 latencies and the errors (a 5xx, a
 transport error or a GraphQL error on a legitimate request; a hostile document not
-refused), then the subscription counts. Exit status 1 when any error was seen.
+refused), where the time went (``bench/soak/attribution.py``: the gateway's own p99 and
+each subgraph's, from its metrics), then the subscription counts. Exit status 1 when
+any error was seen.
 
 The load generator shares the machine with the gateway: on a small or busy machine its
 own CPU use shapes the numbers; say so when quoting them.
@@ -28,6 +30,7 @@ import sys
 import time
 from typing import Any
 
+from bench.soak.attribution import attribution_table, read_every
 from bench.soak.platform import Platform, rss_bytes, running_platform
 from bench.soak.report import error_summary, latency_table, memory_table
 from bench.soak.traffic import Recorder, Workload, requests, subscriptions
@@ -58,16 +61,20 @@ async def _memory(pid: int, every: float, until: float, started: float) -> list[
     return samples
 
 
-async def soak(platform: Platform, args: argparse.Namespace) -> tuple[Recorder, list[Any]]:
+async def soak(
+    platform: Platform, args: argparse.Namespace
+) -> tuple[Recorder, list[Any], list[Any]]:
     workload = Workload(platform.data, platform.keys)
     recorder = Recorder()
     until = recorder.started + args.duration
-    memory, *_ = await asyncio.gather(
+    metrics_url = platform.url.removesuffix("/graphql") + "/metrics"
+    memory, readings, *_ = await asyncio.gather(
         _memory(platform.gateway_pid, args.sample, until, recorder.started),
+        read_every(metrics_url, args.window, until),
         requests(platform.url, workload, recorder, args.rate, until),
         subscriptions(platform.ws_url, workload, recorder, args.subscriptions, args.churn, until),
     )
-    return recorder, memory
+    return recorder, memory, readings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,11 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     with running_platform(args.users, args.courses) as platform:
-        recorder, memory = asyncio.run(soak(platform, args))
+        recorder, memory, readings = asyncio.run(soak(platform, args))
     print("\n## Gateway memory\n")
     print(memory_table(memory))
     print(f"\n## Requests per {args.window:g}s window\n")
     print(latency_table(recorder, args.window, args.duration))
+    print(f"\n## Where the time went, per {args.window:g}s window (the gateway's histograms)\n")
+    print(attribution_table(readings))
     print("\n## Subscriptions\n")
     print(
         f"- opened {recorder.subscriptions_opened}, completed by the client"

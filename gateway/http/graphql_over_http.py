@@ -27,6 +27,7 @@ from gateway.errors import GatewayError, RequestError
 from gateway.http.batching import BatchRunner
 from gateway.http.csrf import check_csrf
 from gateway.http.decoding import DecodeLimits, decode_post_body, decode_query_string
+from gateway.http.disconnect import client_gone, unless_disconnected
 from gateway.http.errors import (
     HTTPMethodNotAllowed,
     NotAcceptable,
@@ -118,9 +119,15 @@ class GraphQLEndpoint:
         )
         if isinstance(decoded, list):
             # Each item gets its own context (``copy``): steps must not see another's facts.
-            bodies = await self.batch_runner.run(self.gateway(), decoded, context.copy)
+            run = self.batch_runner.run(self.gateway(), decoded, context.copy)
+            bodies = await unless_disconnected(request.receive, run)
+            if bodies is None:
+                return client_gone()
             return self._respond(bodies, 200, media_type)
-        outcome = await self.batch_runner.execute_one(self.gateway(), decoded, context)
+        execute = self.batch_runner.execute_one(self.gateway(), decoded, context)
+        outcome = await unless_disconnected(request.receive, execute)
+        if outcome is None:
+            return client_gone()
         return self._respond(
             outcome.body, status_for(outcome, media_type), media_type, outcome.headers
         )

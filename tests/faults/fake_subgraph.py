@@ -10,6 +10,9 @@ Modes:
 - ``ok``: answers every request.
 - ``hang``: reads the request, never answers (the connection stays open).
 - ``slow:S``: answers after S seconds.
+
+In both, a request whose connection the gateway closes first is reported as
+``closed <n>`` (a gateway that gave up on it).
 - ``close-after-headers``: sends a 200 head announcing a body, then closes.
 - ``garbage``: answers bytes that are not HTTP, then closes.
 - ``garbage-body``: a well-formed HTTP 200 whose body is not JSON.
@@ -73,6 +76,16 @@ async def _read_request(reader: asyncio.StreamReader) -> bytes | None:
         return None
 
 
+async def _closed_within(reader: asyncio.StreamReader, seconds: float | None) -> bool:
+    """Whether the peer closes the connection within ``seconds`` (None: ever)."""
+    try:
+        return await asyncio.wait_for(reader.read(1), seconds) == b""
+    except TimeoutError:
+        return False
+    except ConnectionError:
+        return True
+
+
 async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, mode: str) -> None:
     global _count
     try:
@@ -82,10 +95,11 @@ async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, mod
                 return
             _count += 1
             print(f"request {_count}", flush=True)
-            if mode == "hang":
-                await asyncio.Event().wait()
-            if mode.startswith("slow:"):
-                await asyncio.sleep(float(mode.split(":", 1)[1]))
+            if mode == "hang" or mode.startswith("slow:"):
+                wait = None if mode == "hang" else float(mode.split(":", 1)[1])
+                if await _closed_within(reader, wait):
+                    print(f"closed {_count}", flush=True)  # the gateway gave up on it
+                    return
             if mode == "close-after-headers":
                 writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n")
                 writer.write(b"content-length: 500\r\n\r\n")

@@ -145,6 +145,8 @@ class SubgraphProcess:
         self.process: asyncio.subprocess.Process | None = None
         #: Requests the current process has reported.
         self.requests = 0
+        #: Requests whose connection the gateway closed before the answer.
+        self.closed = 0
         self._changed = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
 
@@ -159,7 +161,7 @@ class SubgraphProcess:
             cwd=ROOT, stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         assert process.stdout is not None
-        self.requests = 0
+        self.requests = self.closed = 0
         line = await asyncio.wait_for(process.stdout.readline(), 10)
         assert line == b"listening\n", line
         self._reader = asyncio.create_task(self._follow(process.stdout))
@@ -170,12 +172,21 @@ class SubgraphProcess:
             words = line.split()
             if words and words[0] == b"request":
                 self.requests = int(words[1])
-                self._changed.set()
+            elif words and words[0] == b"closed":
+                self.closed += 1
+            self._changed.set()
 
     async def wait_for_request(self, number: int = 1, timeout: float = 10) -> None:
         """Until the process has reported its ``number``-th request."""
         async with asyncio.timeout(timeout):
             while self.requests < number:
+                self._changed.clear()
+                await self._changed.wait()
+
+    async def wait_for_closed(self, number: int = 1, timeout: float = 10) -> None:
+        """Until the gateway has closed ``number`` unanswered requests' connections."""
+        async with asyncio.timeout(timeout):
+            while self.closed < number:
                 self._changed.clear()
                 await self._changed.wait()
 
