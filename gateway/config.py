@@ -20,6 +20,7 @@ from gateway.limits.config import LimitsConfig
 from gateway.observability.config import ObservabilityConfig
 from gateway.persisted.config import PersistedConfig
 from gateway.ratelimit.config import RateLimitsConfig
+from gateway.retired.config import RetiredConfig
 from gateway.subscriptions.config import SubscriptionsConfig
 
 
@@ -72,6 +73,8 @@ class GatewayConfig(_Section):
     observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig)
     #: Authorization in the graph: @authenticated, @requiresScopes, @policy (docs/authorization.md).
     authorization: AuthorizationConfig = Field(default_factory=AuthorizationConfig)
+    #: Retired fields still served to listed old app versions (docs/persisted-queries.md).
+    retired: RetiredConfig = Field(default_factory=RetiredConfig)
 
     @property
     def graphiql_enabled(self) -> bool:

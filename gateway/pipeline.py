@@ -53,6 +53,7 @@ from gateway.persisted.resolver import PersistedQueries
 from gateway.planning.operation import select_operation
 from gateway.planning.plan import QueryPlan
 from gateway.request import GraphQLParams, Outcome, RequestContext
+from gateway.retired import SchemaView
 from gateway.state import SupergraphState
 from gateway.steps import Step, Steps
 from gateway.steps.builtin import builtin_steps
@@ -83,6 +84,8 @@ class Prepared:
     headers: dict[str, str]
     #: What authorization removed (``gateway.authz``): its errors go in every response.
     access: Access = ALLOWED
+    #: The client's view of the API schema (``gateway.retired``); None: the full one.
+    view: SchemaView | None = None
 
 
 class Gateway:
@@ -224,7 +227,9 @@ class Gateway:
         await self.steps.request_received(context)
         text = await self.persisted.resolve(params, context)
         await self.steps.document_resolved(context, text)
-        document = await state.documents.load(text)
+        # validated against the client's view: retired fields hidden from it are unknown
+        view = state.views.for_request(context)
+        document = await view.documents.load(text)
         await self.steps.validated(context, document)
         operation = select_operation(document.operations, params.operation_name)
         kind = operation.operation.value
@@ -250,6 +255,7 @@ class Gateway:
             plan=plan,
             headers=self._forwarded_headers(context),
             access=access,
+            view=view,
         )
         await self.steps.planned(context, prepared)
         return prepared
@@ -277,6 +283,7 @@ class Gateway:
                 params,
                 headers,
                 prepared.access,
+                prepared.view,
             )
 
         if prepared.kind == "query" and self.config.engine.dedupe_inbound_requests:
@@ -285,8 +292,10 @@ class Gateway:
                 params.operation_name,
                 orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS),
                 tuple(sorted(headers.items())),
-                # Callers denied different fields must not share a response.
+                # Callers denied different fields must not share a response, nor callers
+                # with different views of the schema (introspection answers differ).
                 prepared.access.key,
+                prepared.view.key if prepared.view is not None else (),
             )
             body = await self._in_flight.run(key, run)
         elif prepared.kind == "mutation":
@@ -316,13 +325,16 @@ class Gateway:
         params: GraphQLParams,
         headers: dict[str, str],
         access: Access = ALLOWED,
+        view: SchemaView | None = None,
     ) -> JSONObject:
-        """Execute the plan, answer introspection, shape: the response body."""
+        """Execute the plan, answer introspection (from the client's view), shape: the
+        response body."""
         errors: list[JSONObject] = list(access.errors)
         introspection: JSONObject | None = None
         if plan.has_introspection:
+            schema = view.schema if view is not None else state.supergraph.api_schema
             introspection, introspection_errors = introspect(
-                state.supergraph.api_schema, document.document, operation, variables
+                schema, document.document, operation, variables
             )
             errors.extend(introspection_errors)
         execution = Execution(

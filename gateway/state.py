@@ -20,6 +20,7 @@ from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import normalize, select_operation
 from gateway.planning.plan import Fetch, Flatten, PlanNode, QueryPlan
 from gateway.planning.planner import Planner
+from gateway.retired.views import SchemaViews
 from gateway.supergraph import Supergraph
 
 if TYPE_CHECKING:
@@ -75,6 +76,13 @@ class SupergraphState:
         self.graph = SupergraphGraph(supergraph, frozenset(engine.override_labels))
         self.planner = Planner(self.graph)
         self.documents = DocumentCache(supergraph.api_schema, limits, size=engine.plan_cache_size)
+        #: The API schema per group of clients (retired fields hidden from some:
+        #: ``gateway.retired``); the full one's documents are ``documents``.
+        self.views = SchemaViews(
+            supergraph.api_schema,
+            self.documents,
+            lambda schema: DocumentCache(schema, limits, size=engine.plan_cache_size),
+        )
         size = engine.plan_cache_size
         self._costs: BoundedCache[CostKey, CostReport] = BoundedCache(
             max_entries=size, max_bytes=COST_CACHE_BYTES, weigh=weigh_cost
@@ -118,7 +126,9 @@ class SupergraphState:
         values of the variables that decide ``@skip``/``@include``, and the supergraph's
         hash (the cache also dies with this state on reload; the hash keeps a shared or
         persisted plan cache honest should one be added); and by the authorization outcome
-        (``access``: what the caller may not see is planned without, ``gateway.authz``)."""
+        (``access``: what the caller may not see is planned without, ``gateway.authz``).
+        Not by the caller's schema view (``gateway.retired``): a document valid in a view
+        is valid, and planned the same, in the full API schema."""
         operation = select_operation(document.operations, operation_name)
         name = operation.name.value if operation.name else None
         conditions = tuple(bool(variables.get(v)) for v in document.conditionals.get(name, ()))

@@ -2,11 +2,12 @@
 #
 # `make persisted` regenerates persisted_queries/manifest.json (Apollo's format) from
 # persisted_queries/*.graphql; tests/persisted/test_app_operations.py fails when it is stale.
-# `make persisted-check` validates the manifest against schema/supergraph.graphql.
+# `make persisted-check` validates the manifest against schema/supergraph.graphql;
+# `make persisted-report` does it per app release (persisted_queries/releases/).
 
 NPM_CI ?= npm ci --no-audit --no-fund --loglevel=error
 
-.PHONY: persisted persisted-check
+.PHONY: persisted persisted-check persisted-report
 
 ## Regenerate persisted_queries/manifest.json from persisted_queries/*.graphql.
 persisted: install
@@ -16,6 +17,11 @@ persisted: install
 persisted-check: install
 	$(PY) -m gateway persisted check --supergraph schema/supergraph.graphql \
 		--manifest persisted_queries/manifest.json
+
+## Per app release (and the current manifest): what schema/supergraph.graphql breaks.
+persisted-report: install
+	$(PY) -m gateway persisted report --supergraph schema/supergraph.graphql \
+		--manifest persisted_queries/manifest.json --releases persisted_queries/releases
 
 # Apollo Client for the end-to-end persisted-query test (locked npm project).
 tests/persisted/apollo_client/node_modules/.package-lock.json: tests/persisted/apollo_client/package-lock.json

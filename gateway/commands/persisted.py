@@ -1,4 +1,5 @@
-"""``python -m gateway persisted {check,manifest}``: keep shipped operations working.
+"""``python -m gateway persisted {check,manifest,report,release}``: keep shipped operations
+working (``report`` and ``release``, per app release: ``persisted_releases.py``).
 
 ``check --supergraph S --manifest M`` validates every manifest operation against the
 supergraph's API schema (and the default operation limits) and exits 1 naming each
@@ -34,6 +35,7 @@ from graphql import (
     visit,
 )
 
+from gateway.commands.persisted_releases import add_commands
 from gateway.limits import LimitsConfig, limit_rules, split_warnings
 from gateway.persisted.manifest import Manifest, ManifestError, build_manifest
 from gateway.supergraph import Supergraph
@@ -161,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--output", default=DEFAULT_MANIFEST, help="manifest file to write")
     manifest.add_argument("--check", action="store_true", help="only report staleness")
     manifest.set_defaults(run=_manifest)
+    add_commands(commands)
     return parser
 
 

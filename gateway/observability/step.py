@@ -130,7 +130,7 @@ class ObservabilityStep(Step):
         if gateway is not None and self.metrics is not None:
             # Read before ``DocumentCache.get`` runs (no await in between): a membership
             # test does not touch the LRU order. The cache counts nothing itself.
-            cached = text in gateway.state.documents.cache
+            cached = text in gateway.state.views.for_request(context).documents.cache
             record.document_cached = cached
             self.metrics.cache_lookups.labels("document", "hit" if cached else "miss").inc()
         if record.span is not None:

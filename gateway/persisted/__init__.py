@@ -1,4 +1,5 @@
-"""Persisted queries: Apollo APQ, the manifest allowlist, and their stores.
+"""Persisted queries: Apollo APQ, the manifest allowlist (the current manifest and the
+supported app releases'), and their stores.
 
 The pipeline's first step: ``text = await persisted.resolve(params, context)`` gives the
 operation text to parse (from the request, the manifest or the APQ store) or raises a
@@ -25,10 +26,13 @@ from gateway.persisted.manifest import (
     build_manifest,
 )
 from gateway.persisted.redis_store import RedisStore
-from gateway.persisted.resolver import PersistedQueries
+from gateway.persisted.releases import CURRENT, Release, ReleaseManifests, find_releases
+from gateway.persisted.resolver import RELEASES, PersistedQueries
 from gateway.persisted.store import APQStore, MemoryStore
 
 __all__ = [
+    "CURRENT",
+    "RELEASES",
     "APQStore",
     "Manifest",
     "ManifestError",
@@ -46,7 +50,10 @@ __all__ = [
     "PersistedQueryOnly",
     "PersistedQueryVersion",
     "RedisStore",
+    "Release",
+    "ReleaseManifests",
     "build_manifest",
+    "find_releases",
     "is_operation_id",
     "operation_id",
 ]

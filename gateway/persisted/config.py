@@ -11,6 +11,10 @@ Modes:
 - ``log-unknown``: like ``apq``, and every operation not in the manifest is logged and
   counted — run it before switching a deployment to ``allowlist``.
 
+App releases: ``releases_dir`` holds the manifest each shipped app release carried
+(``<client>/<version>.json``, ``gateway.persisted.releases``); their operations run beside
+the current ``manifest``'s, and the gateway knows which releases hold each operation.
+
 The APQ store is Redis when the gateway has a ``redis_url`` (shared by all replicas,
 entries expire after ``apq_ttl_seconds``), an in-process LRU otherwise.
 """
@@ -21,6 +25,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from gateway.persisted.releases import Release
+
 
 class PersistedConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -30,6 +36,14 @@ class PersistedConfig(BaseModel):
     #: Path of the manifest (Apollo's ``apollo-persisted-query-manifest`` JSON). Unset:
     #: no manifest (only ``apq`` then makes sense).
     manifest: str | None = None
+    #: Directory of the manifests of shipped app releases,
+    #: ``<dir>/<client name>/<version>.json``: their operations run beside ``manifest``'s
+    #: (docs/persisted-queries.md). Unset: no release manifests.
+    releases_dir: str | None = None
+    #: The releases still supported, as ``<client name>@<version>``: only theirs run (a
+    #: missing file refuses the start). Unset: every release under ``releases_dir``, the
+    #: directory looked at again as ``manifest_reload_seconds`` says.
+    supported_releases: list[str] | None = None
     #: How often, at most, to look whether the manifest file changed (seconds; it is
     #: reloaded when it did). ``0``: on every request. Unset: never reload.
     manifest_reload_seconds: float | None = Field(default=2.0, ge=0)
@@ -63,8 +77,15 @@ class PersistedConfig(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> PersistedConfig:
-        if self.mode == "allowlist" and self.manifest is None:
-            raise ValueError("persisted.mode 'allowlist' needs persisted.manifest")
+        if self.mode == "allowlist" and self.manifest is None and self.releases_dir is None:
+            raise ValueError(
+                "persisted.mode 'allowlist' needs persisted.manifest or persisted.releases_dir"
+            )
+        if self.supported_releases is not None:
+            if self.releases_dir is None:
+                raise ValueError("persisted.supported_releases needs persisted.releases_dir")
+            for name in self.supported_releases:
+                Release.parse(name)  # a ValueError names the bad entry
         if (self.bypass_header is None) != (self.bypass_secret is None):
             raise ValueError("set both persisted.bypass_header and persisted.bypass_secret")
         if self.bypass_secret is not None and len(self.bypass_secret.get_secret_value()) < 16:

@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +51,28 @@ class ManifestOperation:
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
-    """The operations of one manifest, by id."""
+    """The operations of one manifest (or of several, ``union``), by id."""
 
     operations: dict[str, ManifestOperation]
+    #: Per operation id, the app releases whose manifests hold it (``union``; empty for
+    #: a single manifest).
+    releases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def union(cls, labelled: Iterable[tuple[str, Manifest]]) -> Manifest:
+        """One manifest of all operations of ``(release, manifest)`` pairs, each knowing
+        its releases (in the order given)."""
+        operations: dict[str, ManifestOperation] = {}
+        releases: dict[str, tuple[str, ...]] = {}
+        for release, manifest in labelled:
+            for key, operation in manifest.operations.items():
+                operations.setdefault(key, operation)
+                releases[key] = (*releases.get(key, ()), release)
+        return cls(operations, releases)
+
+    def releases_of(self, operation_id: str) -> tuple[str, ...]:
+        """The releases holding the operation (``()``: unknown, or a single manifest)."""
+        return self.releases.get(operation_id, ())
 
     @classmethod
     def parse(cls, text: str | bytes) -> Manifest:

@@ -15,6 +15,9 @@ A wrong id/text pair is always PERSISTED_QUERY_HASH_MISMATCH; a broken extension
 clear PERSISTED_QUERY_* error. In ``log-unknown`` mode, every operation outside the
 manifest is counted (``stats["unknown"]``) and its first sighting logged. A trusted tool
 presenting the bypass header's secret may run free-form text in ``allowlist`` mode.
+
+An operation found in the manifest (the union of the current one and the supported app
+releases', ``releases.py``) leaves the releases holding it in ``context.state[RELEASES]``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections import Counter
+from pathlib import Path
 
 from cachetools import LRUCache
 
@@ -37,10 +41,16 @@ from gateway.persisted.extension import requested_id
 from gateway.persisted.hashing import operation_id
 from gateway.persisted.manifest import Manifest, ManifestFile
 from gateway.persisted.redis_store import RedisStore
+from gateway.persisted.releases import Release, ReleaseManifests
 from gateway.persisted.store import APQStore, MemoryStore
 from gateway.request import GraphQLParams, RequestContext
 
-__all__ = ["PersistedQueries"]
+__all__ = ["RELEASES", "PersistedQueries"]
+
+#: ``RequestContext.state`` key: the app releases whose manifests hold the operation
+#: (``tuple[str, ...]``, e.g. ``("current", "learning-ios@3.1.0")``), when it is a
+#: manifest operation.
+RELEASES = "persisted.releases"
 
 log = logging.getLogger("gateway.persisted")
 
@@ -52,7 +62,7 @@ class PersistedQueries:
         self,
         config: PersistedConfig,
         store: APQStore,
-        manifest: ManifestFile | None = None,
+        manifest: ManifestFile | ReleaseManifests | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -88,9 +98,18 @@ class PersistedQueries:
                 config.apq_ttl_seconds,
                 max_bytes=config.memory_store_max_bytes,
             )
-        manifest = None
+        current = None
         if config.manifest is not None:
-            manifest = ManifestFile(config.manifest, config.manifest_reload_seconds)
+            current = ManifestFile(config.manifest, config.manifest_reload_seconds)
+        manifest: ManifestFile | ReleaseManifests | None = current
+        if config.releases_dir is not None:
+            supported = config.supported_releases
+            manifest = ReleaseManifests(
+                current,
+                Path(config.releases_dir),
+                [Release.parse(name) for name in supported] if supported is not None else None,
+                config.manifest_reload_seconds,
+            )
         return cls(config, store, manifest)
 
     async def close(self) -> None:
@@ -107,12 +126,15 @@ class PersistedQueries:
             return self._text_only(text, manifest, context)
         if text is not None:
             return await self._id_and_text(wanted, text, manifest, context)
-        return await self._id_only(wanted, manifest)
+        return await self._id_only(wanted, manifest, context)
 
-    async def _id_only(self, wanted: str, manifest: Manifest | None) -> str:
+    async def _id_only(
+        self, wanted: str, manifest: Manifest | None, context: RequestContext
+    ) -> str:
         listed = manifest.get(wanted) if manifest is not None else None
-        if listed is not None:
+        if listed is not None and manifest is not None:
             self.stats["manifest"] += 1
+            _note_releases(manifest, wanted, context)
             return listed.body
         if self.config.mode == "allowlist":
             self.stats["refused"] += 1
@@ -137,6 +159,7 @@ class PersistedQueries:
             )
         if manifest is not None and wanted in manifest:
             self.stats["manifest"] += 1
+            _note_releases(manifest, wanted, context)
             return text
         if self.config.mode == "allowlist":
             if self._bypassed(context):
@@ -158,10 +181,13 @@ class PersistedQueries:
         mode = self.config.mode
         if mode == "apq":
             return text
-        listed = manifest is not None and operation_id(text) in manifest
+        actual = operation_id(text)
+        listed = manifest is not None and actual in manifest
+        if manifest is not None and listed:
+            _note_releases(manifest, actual, context)
         if mode == "log-unknown":
             if not listed:
-                self._note_unknown(operation_id(text))
+                self._note_unknown(actual)
             return text
         if listed and not self.config.require_id:
             self.stats["manifest"] += 1
@@ -197,3 +223,9 @@ class PersistedQueries:
         header, secret = self._bypass
         presented = context.headers.get(header)
         return presented is not None and hmac.compare_digest(presented.encode(), secret)
+
+
+def _note_releases(manifest: Manifest, operation: str, context: RequestContext) -> None:
+    releases = manifest.releases_of(operation)
+    if releases:
+        context.state[RELEASES] = releases

@@ -5,7 +5,9 @@
 2. ``RateLimitStep`` — when a budget is set (it keys on the identity from 1);
 3. ``ProductionStep`` — in ``mode: production``;
 4. ``AuthorizationStep`` — always: binds the authorizer ``Gateway.prepare`` asks before
-   planning (``authorization.enabled: false`` makes it allow everything).
+   planning (``authorization.enabled: false`` makes it allow everything);
+5. ``RetiredFieldsStep`` — when ``retired.fields`` is set: which retired fields the
+   client may not see (its schema view, ``gateway.retired``).
 
 An embedding application's steps run after these (``Gateway.create(config, steps=...)``).
 """
@@ -19,6 +21,7 @@ from gateway.authz.step import AuthorizationStep
 from gateway.config import GatewayConfig
 from gateway.observability.step import ObservabilityStep
 from gateway.ratelimit.step import RateLimitStep
+from gateway.retired.step import RetiredFieldsStep
 from gateway.steps.base import Step
 from gateway.steps.production import ProductionStep
 
@@ -32,5 +35,7 @@ def builtin_steps(config: GatewayConfig, extra: Sequence[Step] = ()) -> list[Ste
     if config.mode == "production":
         steps.append(ProductionStep())
     steps.append(AuthorizationStep(config.authorization, config.engine.plan_cache_size))
+    if config.retired.fields:
+        steps.append(RetiredFieldsStep(config.retired))
     steps.extend(extra)
     return steps
