@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 
 from gateway.auth.config import AuthConfig
 from gateway.authz.config import AuthorizationConfig
+from gateway.caching.config import CachingConfig
 from gateway.engine_config import EngineConfig
 from gateway.execution.resilience import CircuitBreakerConfig, RetryConfig
 from gateway.http.config import ServerConfig
@@ -72,6 +73,8 @@ class GatewayConfig(_Section):
     observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig)
     #: Authorization in the graph: @authenticated, @requiresScopes, @policy (docs/authorization.md).
     authorization: AuthorizationConfig = Field(default_factory=AuthorizationConfig)
+    #: HTTP caching from the graph's @cacheControl hints and the response cache (docs/caching.md).
+    caching: CachingConfig = Field(default_factory=CachingConfig)
 
     @property
     def graphiql_enabled(self) -> bool:

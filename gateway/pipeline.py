@@ -30,6 +30,7 @@ from graphql import OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
 from gateway.authz import ALLOWED, Access, authorize
+from gateway.caching import ResponseCaching
 from gateway.config import GatewayConfig
 from gateway.documents import ValidDocument
 from gateway.errors import (
@@ -110,6 +111,13 @@ class Gateway:
         self.persisted = PersistedQueries.from_config(config.persisted, config.redis_url)
         #: Open websocket connections: closing the gateway completes their subscriptions.
         self.websockets = ConnectionRegistry()
+        #: Cache headers, the response cache and its purges (``gateway.caching``).
+        self.caching = ResponseCaching.from_config(
+            config.caching,
+            config.redis_url,
+            dev=config.mode == "dev",
+            forward_headers=config.engine.forward_headers,
+        )
 
     @classmethod
     async def create(
@@ -173,6 +181,7 @@ class Gateway:
         await self.websockets.shutdown()
         await self.transport.close()
         await self.persisted.close()
+        await self.caching.close()
         await self.steps.close()
 
     # -- the request ------------------------------------------------------------------
@@ -274,7 +283,9 @@ class Gateway:
                 prepared.access,
             )
 
-        if prepared.kind == "query" and self.config.engine.dedupe_inbound_requests:
+        async def shared() -> JSONObject:
+            if prepared.kind != "query" or not self.config.engine.dedupe_inbound_requests:
+                return await run()
             key = (
                 prepared.document.signature,
                 params.operation_name,
@@ -283,9 +294,10 @@ class Gateway:
                 # Callers denied different fields must not share a response.
                 prepared.access.key,
             )
-            body = await self._in_flight.run(key, run)
-        else:
-            body = await run()
+            return await self._in_flight.run(key, run)
+
+        # caching: a cached response, or the executed one (stored; mutations purge)
+        body = await self.caching.respond(prepared, context, shared)
         extensions = limits_extensions(
             prepared.document.warnings,
             prepared.cost,
