@@ -31,6 +31,7 @@ from graphql.execution.values import get_variable_values
 
 from gateway.authz import ALLOWED, Access, authorize
 from gateway.caching import ResponseCaching
+from gateway.caching.subgraph_hints import collect_subgraph_hints
 from gateway.config import GatewayConfig
 from gateway.documents import ValidDocument
 from gateway.errors import (
@@ -285,7 +286,7 @@ class Gateway:
 
         async def shared() -> JSONObject:
             if prepared.kind != "query" or not self.config.engine.dedupe_inbound_requests:
-                return await run()
+                return await collect_subgraph_hints(run)
             key = (
                 prepared.document.signature,
                 params.operation_name,
@@ -294,7 +295,8 @@ class Gateway:
                 # Callers denied different fields must not share a response.
                 prepared.access.key,
             )
-            return await self._in_flight.run(key, run)
+            # The subgraphs' Cache-Control headers travel with the shared body (caching).
+            return await self._in_flight.run(key, lambda: collect_subgraph_hints(run))
 
         # caching: a cached response, or the executed one (stored; mutations purge)
         body = await self.caching.respond(prepared, context, shared)

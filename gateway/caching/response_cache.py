@@ -34,8 +34,10 @@ from gateway.caching.analysis import OperationCaching, analyze
 from gateway.caching.config import CachingConfig
 from gateway.caching.entities import entity_tags, purge_tags
 from gateway.caching.invalidation import InvalidationListener
+from gateway.caching.policy import CachePolicy
 from gateway.caching.redis_store import RedisStore
 from gateway.caching.store import MemoryStore, ResponseStore
+from gateway.caching.subgraph_hints import take_hints
 from gateway.observability.metrics import metrics
 from gateway.request import RequestContext
 from gateway.types import JSONObject
@@ -136,35 +138,40 @@ class ResponseCaching:
     ) -> JSONObject:
         """The body of ``prepared``: from the cache, or ``execute()`` (stored if it may)."""
         if prepared.kind == "mutation":
-            body = await execute()
+            body, _ = take_hints(await execute())
             if self.store is not None:
                 await self._purge_for_mutation(prepared, body)
             return body
         if prepared.kind != "query" or (self.store is None and not self._headers_wanted(context)):
-            return await execute()
+            return take_hints(await execute())[0]
         if self.listener is not None:
             self.listener.start()
         analysis = self.analysis(prepared)
-        policy = analysis.policy
-        viewer = self._viewer(context) if policy.private or analysis.authorization else ""
+        static = analysis.policy
+        viewer = self._viewer(context) if static.private or analysis.authorization else ""
         key = None
-        if self.store is not None and policy.cacheable and viewer is not None:
+        if self.store is not None and static.cacheable and viewer is not None:
             key = self._key(prepared, context, viewer)
             cached = await self.store.get(key)
             if cached is not None:
-                body, age = _decode(cached)
-                self._headers(context, analysis, body, "HIT", age)
+                body, age, max_age = _decode(cached)
+                policy = CachePolicy(max_age, static.private)
+                self._headers(context, analysis, policy, body, "HIT", age)
                 metrics().cache_lookups.labels("response", "hit").inc()
                 return body
             metrics().cache_lookups.labels("response", "miss").inc()
-        body = await execute()
-        if key is not None and self.store is not None and not body.get("errors"):
+        body, hints = take_hints(await execute())
+        # The subgraphs' own Cache-Control may shorten it or make it private.
+        policy = hints.apply(static) if hints is not None else static
+        # Looked up as public, found private by a subgraph: never stored under a shared key.
+        storable = policy.cacheable and policy.private == static.private
+        if key is not None and self.store is not None and storable and not body.get("errors"):
             tags = entity_tags(body.get("data"), analysis.entities)
             if policy.private and viewer:
                 tags.add(VIEWER_TAG + viewer.split("\n", 1)[0])
             assert policy.max_age is not None
-            await self.store.put(key, _encode(body), policy.max_age, tags)
-        self._headers(context, analysis, body, "MISS" if key is not None else None, None)
+            await self.store.put(key, _encode(body, policy.max_age), policy.max_age, tags)
+        self._headers(context, analysis, policy, body, "MISS" if key is not None else None, None)
         return body
 
     async def purge_entities(self, entities: Iterable[str]) -> int:
@@ -228,6 +235,7 @@ class ResponseCaching:
         self,
         context: RequestContext,
         analysis: OperationCaching,
+        policy: CachePolicy,
         body: JSONObject,
         status: str | None,
         age: int | None,
@@ -237,7 +245,6 @@ class ResponseCaching:
             headers[self.config.status_header] = status
         if not self._headers_wanted(context):
             return
-        policy = analysis.policy
         headers["Cache-Control"] = "no-store" if body.get("errors") else policy.header()
         private = policy.private or analysis.authorization
         headers["Vary"] = self._vary_private if private else self._vary_public
@@ -245,14 +252,15 @@ class ResponseCaching:
             headers["Age"] = str(age)
 
 
-def _encode(body: JSONObject) -> bytes:
-    # The time it was stored travels with it: a hit says its ``Age``.
-    return orjson.dumps({"t": time.time(), "b": body})
+def _encode(body: JSONObject, max_age: int) -> bytes:
+    # When it was stored and for how long travel with it: a hit says its ``Age`` and the
+    # ``max-age`` it was stored with (a subgraph's header may have shortened it).
+    return orjson.dumps({"t": time.time(), "m": max_age, "b": body})
 
 
-def _decode(value: bytes) -> tuple[JSONObject, int]:
+def _decode(value: bytes) -> tuple[JSONObject, int, int]:
     entry = orjson.loads(value)
-    return entry["b"], max(0, int(time.time() - entry["t"]))
+    return entry["b"], max(0, int(time.time() - entry["t"])), int(entry["m"])
 
 
 __all__ = ["VIEWER_TAG", "ResponseCaching"]

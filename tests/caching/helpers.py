@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from gateway.config import GatewayConfig
 from gateway.http.app import create_app
@@ -83,18 +87,46 @@ def bearer(user_id: str) -> dict[str, str]:
     return as_bearer(user_id, ("LEARNER",))
 
 
+def cache_control_proxy(target: str, cache_control: str) -> Starlette:
+    """A real HTTP proxy to the subgraph at ``target`` that adds ``Cache-Control`` to its
+    answers, as a subgraph computing its own header (Apollo Server's) would send it."""
+
+    async def forward(request: Request) -> Response:
+        async with httpx.AsyncClient() as client:
+            answer = await client.post(
+                target,
+                content=await request.body(),
+                headers={k: v for k, v in request.headers.items() if k.startswith("x-")}
+                | {"content-type": "application/json"},
+            )
+        return Response(
+            answer.content,
+            status_code=answer.status_code,
+            media_type="application/json",
+            headers={"Cache-Control": cache_control},
+        )
+
+    return Starlette(routes=[Route("/graphql", forward, methods=["POST"])])
+
+
 @contextlib.asynccontextmanager
 async def running_platform(
-    *, redis_url: str | None = None, **response_cache: Any
+    *, redis_url: str | None = None, users_cache_control: str | None = None, **response_cache: Any
 ) -> AsyncIterator[Platform]:
-    """The platform; ``response_cache`` options (``enabled`` defaults to True)."""
+    """The platform; ``response_cache`` options (``enabled`` defaults to True). With
+    ``users_cache_control``, the users subgraph answers with that ``Cache-Control``."""
     options = {"enabled": True, **response_cache}
-    async with running_subgraphs(redis_url=redis_url) as subgraphs:
+    async with contextlib.AsyncExitStack() as stack:
+        subgraphs = await stack.enter_async_context(running_subgraphs(redis_url=redis_url))
+        urls = dict(subgraphs.urls)
+        if users_cache_control is not None:
+            proxy = cache_control_proxy(urls["users"], users_cache_control)
+            urls["users"] = await stack.enter_async_context(running_app(proxy)) + "/graphql"
         config = GatewayConfig.model_validate(
             {
                 "mode": "dev",
                 "supergraph": {"path": str(SUPERGRAPH), "watch": False},
-                "subgraphs": {name: {"url": url} for name, url in subgraphs.urls.items()},
+                "subgraphs": {name: {"url": url} for name, url in urls.items()},
                 "auth": gateway_auth(),
                 "authorization": {"policies": POLICIES},
                 "redis_url": redis_url,
