@@ -118,6 +118,7 @@ class Gateway:
             config.redis_url,
             dev=config.mode == "dev",
             forward_headers=config.engine.forward_headers,
+            record_metrics=config.observability.metrics.enabled,
         )
 
     @classmethod

@@ -71,8 +71,11 @@ class ResponseCaching:
         forward_headers: Iterable[str] = (),
         store: ResponseStore | None = None,
         listener: InvalidationListener | None = None,
+        record_metrics: bool = True,
     ) -> None:
         self.config = config
+        #: observability.metrics.enabled: off, nothing is recorded.
+        self.record_metrics = record_metrics
         self.dev = dev
         self.forward_headers = tuple(
             h.lower() for h in forward_headers if h.lower() not in PER_REQUEST_HEADERS
@@ -96,6 +99,7 @@ class ResponseCaching:
         *,
         dev: bool,
         forward_headers: Iterable[str] = (),
+        record_metrics: bool = True,
     ) -> ResponseCaching:
         cache = config.response_cache
         store: ResponseStore | None = None
@@ -107,7 +111,13 @@ class ResponseCaching:
             )
         elif cache.enabled:
             store = MemoryStore(max_bytes=cache.max_bytes, max_entry_bytes=cache.max_entry_bytes)
-        caching = cls(config, dev=dev, forward_headers=forward_headers, store=store)
+        caching = cls(
+            config,
+            dev=dev,
+            forward_headers=forward_headers,
+            store=store,
+            record_metrics=record_metrics,
+        )
         if store is not None and redis_url and cache.invalidation_channel:
             caching.listener = InvalidationListener(
                 redis_url, cache.invalidation_channel, caching.purge_entities
@@ -157,9 +167,9 @@ class ResponseCaching:
                 body, age, max_age = _decode(cached)
                 policy = CachePolicy(max_age, static.private)
                 self._headers(context, analysis, policy, body, "HIT", age)
-                metrics().cache_lookups.labels("response", "hit").inc()
+                self._count("hit")
                 return body
-            metrics().cache_lookups.labels("response", "miss").inc()
+            self._count("miss")
         body, hints = take_hints(await execute())
         # The subgraphs' own Cache-Control may shorten it or make it private.
         policy = hints.apply(static) if hints is not None else static
@@ -184,7 +194,7 @@ class ResponseCaching:
             prefix = viewer_type + ":"
             tags.update(VIEWER_TAG + t[len(prefix) :] for t in list(tags) if t.startswith(prefix))
         dropped = await self.store.purge(sorted(tags))
-        if dropped:
+        if dropped and self.record_metrics:
             metrics().response_cache_purges.inc(dropped)
         return dropped
 
@@ -202,6 +212,10 @@ class ResponseCaching:
         changed = [tag for tag in tags if ":" in tag]  # ``User`` alone names no entity
         if changed:
             await self.purge_entities(changed)
+
+    def _count(self, result: str) -> None:
+        if self.record_metrics:
+            metrics().cache_lookups.labels("response", result).inc()
 
     def _headers_wanted(self, context: RequestContext) -> bool:
         return self.config.http_headers and context.method == "GET"

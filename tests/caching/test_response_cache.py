@@ -109,6 +109,31 @@ async def test_update_profile_purges_responses_with_that_user(platform: Platform
     assert (await platform.get(USER, {"id": other})).headers["x-cache"] == "HIT"
 
 
+async def test_hits_misses_and_purges_are_in_the_metrics(platform: Platform) -> None:
+    hit = 'gateway_cache_lookups_total{cache="response",result="hit"}'
+    miss = 'gateway_cache_lookups_total{cache="response",result="miss"}'
+    purged = "gateway_response_cache_purges_total"
+    before = await _counters(platform)
+    user = learners(platform.data)[0]
+    for _ in range(2):
+        await platform.get(USER, {"id": user})
+    await platform.post(UPDATE_PROFILE, {"name": "Counted"}, bearer(user))
+    after = await _counters(platform)
+    assert after[hit] - before.get(hit, 0) == 1
+    assert after[miss] - before.get(miss, 0) == 1
+    assert after[purged] - before.get(purged, 0) == 1
+
+
+async def _counters(platform: Platform) -> dict[str, float]:
+    """The process's counters (other tests' counts included: compare before and after)."""
+    response = await platform.client.get(platform.url.replace("/graphql", "/metrics"))
+    return {
+        line.split(" ")[0]: float(line.split(" ")[1])
+        for line in response.text.splitlines()
+        if line.startswith(("gateway_cache_lookups_total", "gateway_response_cache_purges_total"))
+    }
+
+
 async def test_errors_are_never_cached(platform: Platform) -> None:
     missing = {"id": "usr_does_not_exist"}
     first = await platform.get(USER, missing)
