@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 
 from gateway.auth.config import AuthConfig
 from gateway.authz.config import AuthorizationConfig
+from gateway.caching.config import CachingConfig
 from gateway.engine_config import EngineConfig
 from gateway.execution.resilience import CircuitBreakerConfig, RetryConfig
 from gateway.http.config import ServerConfig
@@ -75,6 +76,8 @@ class GatewayConfig(_Section):
     authorization: AuthorizationConfig = Field(default_factory=AuthorizationConfig)
     #: Retired fields still served to listed old app versions (docs/persisted-queries.md).
     retired: RetiredConfig = Field(default_factory=RetiredConfig)
+    #: HTTP caching from the graph's @cacheControl hints and the response cache (docs/caching.md).
+    caching: CachingConfig = Field(default_factory=CachingConfig)
 
     @property
     def graphiql_enabled(self) -> bool:

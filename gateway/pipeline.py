@@ -30,6 +30,8 @@ from graphql import OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
 from gateway.authz import ALLOWED, Access, authorize
+from gateway.caching import ResponseCaching
+from gateway.caching.subgraph_hints import collect_subgraph_hints
 from gateway.config import GatewayConfig
 from gateway.documents import ValidDocument
 from gateway.errors import (
@@ -116,6 +118,14 @@ class Gateway:
         self.persisted = PersistedQueries.from_config(config.persisted, config.redis_url)
         #: Open websocket connections: closing the gateway completes their subscriptions.
         self.websockets = ConnectionRegistry()
+        #: Cache headers, the response cache and its purges (``gateway.caching``).
+        self.caching = ResponseCaching.from_config(
+            config.caching,
+            config.redis_url,
+            dev=config.mode == "dev",
+            forward_headers=config.engine.forward_headers,
+            record_metrics=config.observability.metrics.enabled,
+        )
 
     @classmethod
     async def create(
@@ -181,6 +191,7 @@ class Gateway:
         await self.mutations.close(self.config.engine.subgraph_timeout_seconds)
         await self.transport.close()
         await self.persisted.close()
+        await self.caching.close()
         await self.steps.close()
 
     # -- the request ------------------------------------------------------------------
@@ -286,7 +297,9 @@ class Gateway:
                 prepared.view,
             )
 
-        if prepared.kind == "query" and self.config.engine.dedupe_inbound_requests:
+        async def shared() -> JSONObject:
+            if prepared.kind != "query" or not self.config.engine.dedupe_inbound_requests:
+                return await collect_subgraph_hints(run)
             key = (
                 prepared.document.signature,
                 params.operation_name,
@@ -297,12 +310,17 @@ class Gateway:
                 prepared.access.key,
                 prepared.view.key if prepared.view is not None else (),
             )
-            body = await self._in_flight.run(key, run)
-        elif prepared.kind == "mutation":
-            # A client that leaves must not cut a mutation in half: it runs to its end.
-            body = await self.mutations.run(run())
+            # The subgraphs' Cache-Control headers travel with the shared body (caching).
+            return await self._in_flight.run(key, lambda: collect_subgraph_hints(run))
+
+        # caching: a cached response, or the executed one (stored; mutations purge)
+        answer = self.caching.respond(prepared, context, shared)
+        if prepared.kind == "mutation":
+            # A client that leaves must not cut a mutation in half (nor skip the purge of
+            # what it changed): it runs to its end.
+            body = await self.mutations.run(answer)
         else:
-            body = await run()
+            body = await answer
         extensions = limits_extensions(
             prepared.document.warnings,
             prepared.cost,

@@ -28,6 +28,8 @@ class DirectiveReader:
     subgraph: str
     names: DirectiveNames
     custom: frozenset[str]
+    #: Directives this subgraph names in ``@composeDirective``: their applications are kept.
+    composed: frozenset[str] = frozenset()
 
     def fail(self, code: str, message: str) -> CompositionFailed:
         return CompositionFailed(
@@ -59,6 +61,9 @@ class DirectiveReader:
         return out
 
     def applied(self, target: Applied, directives: Sequence[ConstDirectiveNode] | None) -> None:
+        for directive in directives or ():
+            if directive.name.value in self.composed:
+                target.composed.append(print_ast(directive))
         for name, node in self.canonical(directives):
             if name == "inaccessible":
                 target.inaccessible = True

@@ -107,6 +107,18 @@ def merge_applied(target: Applied, sources: list[Applied]) -> None:
         target.authenticated = target.authenticated or s.authenticated
         target.scopes = conjunction(target.scopes, s.scopes)
         target.policies = conjunction(target.policies, s.policies)
+        # Composed directives (``@composeDirective``): one application per directive, the
+        # first subgraph's (in name order) when several apply it with different arguments.
+        present = {_directive_name(text) for text in target.composed}
+        for text in s.composed:
+            if _directive_name(text) not in present:
+                target.composed.append(text)
+                present.add(_directive_name(text))
+
+
+def _directive_name(applied: str) -> str:
+    """``cacheControl`` of ``@cacheControl(maxAge: 5)``."""
+    return applied[1:].split("(", 1)[0].strip()
 
 
 def field_copy(f: MergedField) -> MergedField:

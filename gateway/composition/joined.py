@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gateway.composition.model import Applied, TypeKind
+from gateway.composition.model import Applied, ComposedDirective, TypeKind
 
 
 @dataclass
@@ -88,3 +88,5 @@ class Supergraph:
     join_version: int = 3
     #: Printed definitions of executable directives every subgraph defines.
     directive_definitions: dict[str, str] = field(default_factory=dict)
+    #: Directives some subgraph named in ``@composeDirective``, by name.
+    composed_directives: dict[str, ComposedDirective] = field(default_factory=dict)

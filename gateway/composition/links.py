@@ -75,6 +75,9 @@ class DirectiveNames:
     #: Directives imported from other specs (``@link(url: "https://example.com/x/v1.0")``):
     #: the supergraph does not carry them, but using them is not an error.
     foreign: set[str] = field(default_factory=set)
+    #: The ``@link`` URL of each directive imported from another spec (local name -> URL):
+    #: a directive named by ``@composeDirective`` keeps its link in the supergraph.
+    foreign_links: dict[str, str] = field(default_factory=dict)
 
     def lookup(self, local: str) -> str | None:
         return self.canonical.get(local)
@@ -173,7 +176,8 @@ def resolve_names(document: DocumentNode, subgraph: str) -> DirectiveNames:
                 if imported in ("@cost", "@listSize"):
                     names.canonical[local.lstrip("@")] = imported[1:]
         elif link is not fed_link and not LINK_URL.match(_string(link, "url") or ""):
-            names.foreign.update(
-                local.lstrip("@") for _, local in _imports(link, subgraph) if local.startswith("@")
-            )
+            for _, local in _imports(link, subgraph):
+                if local.startswith("@"):
+                    names.foreign.add(local.lstrip("@"))
+                    names.foreign_links[local.lstrip("@")] = _string(link, "url") or ""
     return names

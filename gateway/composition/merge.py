@@ -14,6 +14,7 @@ from gateway.composition.merge_leaves import (
     merge_scalar,
     merge_union,
 )
+from gateway.composition.model import ComposedDirective
 from gateway.composition.satisfiability import check_satisfiability
 from gateway.composition.shareability import check_shareability
 
@@ -81,6 +82,7 @@ def merge(ctx: MergeContext) -> Supergraph:
         roots={k: roots[k] for k in ("query", "mutation", "subscription") if k in roots},
         join_version=join_version(max(s.fed_minor for s in ctx.subgraphs)),
         directive_definitions=_executable_directives(ctx),
+        composed_directives=_composed_directives(ctx),
     )
     if not ctx.errors:
         check_inaccessible(ctx, supergraph)
@@ -121,6 +123,16 @@ def _add_interface_object_fields(types: dict[str, MergedType]) -> None:
                     copy = field_copy(f)
                     copy.join_fields = [JoinField()]
                     impl.fields.append(copy)
+
+
+def _composed_directives(ctx: MergeContext) -> dict[str, ComposedDirective]:
+    """Every directive a subgraph keeps with ``@composeDirective``; where several define
+    it, the first subgraph's (in name order) definition and link."""
+    out: dict[str, ComposedDirective] = {}
+    for subgraph in ctx.subgraphs:
+        for name, directive in subgraph.composed_directives.items():
+            out.setdefault(name, directive)
+    return out
 
 
 def _executable_directives(ctx: MergeContext) -> dict[str, str]:

@@ -32,6 +32,9 @@ class Applied:
     #: ``@requiresScopes(scopes:)``/``@policy(policies:)``: OR of ANDs (None: not applied).
     scopes: tuple[tuple[str, ...], ...] | None = None
     policies: tuple[tuple[str, ...], ...] | None = None
+    #: Applications of directives named by ``@composeDirective``, printed
+    #: (``@cacheControl(maxAge: 60)``): the supergraph carries them as written.
+    composed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +99,17 @@ class DirectiveDef:
     locations: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ComposedDirective:
+    """A custom type-system directive a subgraph asks to keep (``@composeDirective``)."""
+
+    name: str
+    #: The printed ``directive @name(...) on ...`` definition (without its description).
+    definition: str
+    #: The URL of the ``@link`` it is imported from (the supergraph links it too).
+    url: str
+
+
 @dataclass
 class Subgraph:
     name: str
@@ -108,6 +122,8 @@ class Subgraph:
     roots: dict[str, str] = field(default_factory=dict)
     #: Custom directive definitions with at least one executable location, by name.
     executable_directives: dict[str, DirectiveDef] = field(default_factory=dict)
+    #: Directives named by ``@composeDirective``, by name.
+    composed_directives: dict[str, ComposedDirective] = field(default_factory=dict)
     #: ``(type, field)`` selected by this subgraph's keys, requires and provides.
     used: set[tuple[str, str]] = field(default_factory=set)
     #: ``(type, field)`` selected by this subgraph's ``@provides``.

@@ -50,6 +50,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
             links.append(
                 f"@link(url: {print_string(specs.AUTHORIZATION_URLS[spec])}, for: SECURITY)"
             )
+    links += _composed_links(supergraph)
     schema = "schema\n" + "".join(f"  {link}\n" for link in links) + "{\n"
     schema += "".join(f"  {kind}: {name}\n" for kind, name in supergraph.roots.items()) + "}"
     blocks = [schema]
@@ -63,6 +64,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
     # ``directive @name(`` or ``directive @name on``: sort spec and shared directives together.
     directives = {d.split(" ")[1].split("(")[0]: d for d in spec_directives}
     directives.update({f"@{n}": d for n, d in supergraph.directive_definitions.items()})
+    directives.update({f"@{n}": d.definition for n, d in supergraph.composed_directives.items()})
     blocks += [directives[name] for name in sorted(directives)]
     types = specs.join_support_types(supergraph.join_version)
     types.update(
@@ -91,6 +93,17 @@ def _uses(supergraph: Supergraph) -> dict[str, bool]:
         "requiresScopes": any(e.scopes is not None for e in elements),
         "policy": any(e.policies is not None for e in elements),
     }
+
+
+def _composed_links(supergraph: Supergraph) -> list[str]:
+    """One ``@link`` per spec that ``@composeDirective`` directives come from."""
+    by_url: dict[str, list[str]] = {}
+    for name, directive in sorted(supergraph.composed_directives.items()):
+        by_url.setdefault(directive.url, []).append(print_string(f"@{name}"))
+    return [
+        f"@link(url: {print_string(url)}, import: [{', '.join(imports)}])"
+        for url, imports in sorted(by_url.items())
+    ]
 
 
 def _graph_enum(supergraph: Supergraph) -> str:
@@ -131,6 +144,7 @@ def _applied(element: Applied) -> list[str]:
         out.append(f"@requiresScopes(scopes: {_nested(element.scopes)})")
     if element.policies is not None:
         out.append(f"@policy(policies: {_nested(element.policies)})")
+    out += element.composed
     return out
 
 

@@ -8,6 +8,8 @@ spec, with imports, renames and ``federation__`` prefixes) and Federation 1 (no 
 
 from __future__ import annotations
 
+import dataclasses
+
 from graphql import (
     DirectiveDefinitionNode,
     DocumentNode,
@@ -43,6 +45,7 @@ from gateway.composition.errors import CompositionError, CompositionFailed
 from gateway.composition.links import DirectiveNames, resolve_names
 from gateway.composition.model import (
     Argument,
+    ComposedDirective,
     DirectiveDef,
     EnumValue,
     Field,
@@ -98,8 +101,10 @@ def parse_subgraph(name: str, url: str, sdl: str) -> Subgraph:
     custom = frozenset(
         d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)
     )
-    reader = DirectiveReader(name, names, custom)
+    composed = _composed_directives(document, names, name)
+    reader = DirectiveReader(name, names, custom, frozenset(composed))
     subgraph = Subgraph(name=name, url=url, fed_minor=names.fed_minor, fed1=names.fed1)
+    subgraph.composed_directives = composed
     renames = _root_renames(document)
     for definition in document.definitions:
         if isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
@@ -153,6 +158,50 @@ def _executable_directives(
         if locations:
             args = ", ".join(print_ast(a) for a in d.arguments or ())
             out[d.name.value] = DirectiveDef(d.name.value, args, d.repeatable, locations)
+    return out
+
+
+def _composed_directives(
+    document: DocumentNode, names: DirectiveNames, subgraph: str
+) -> dict[str, ComposedDirective]:
+    """The directives named by ``@composeDirective(name: "@x")`` on ``schema``.
+
+    As in Apollo's composition, each must be defined in this subgraph and imported from a
+    ``@link``ed spec other than federation's (its URL is how the supergraph says where it
+    comes from); else ``DIRECTIVE_COMPOSITION_ERROR``.
+    """
+    definitions = {
+        d.name.value: d for d in document.definitions if isinstance(d, DirectiveDefinitionNode)
+    }
+    out: dict[str, ComposedDirective] = {}
+    for definition in document.definitions:
+        if not isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
+            continue
+        for directive in definition.directives or ():
+            if names.lookup(directive.name.value) != "composeDirective":
+                continue
+            local = (string_arg(directive, "name") or "").removeprefix("@")
+            node = definitions.get(local)
+            url = names.foreign_links.get(local)
+            problem = None
+            if node is None:
+                problem = "is not defined in this subgraph"
+            elif url is None:
+                problem = "is not imported from a @link'ed spec (other than federation's)"
+            if problem is not None:
+                raise CompositionFailed(
+                    [
+                        CompositionError(
+                            "DIRECTIVE_COMPOSITION_ERROR",
+                            f'[{subgraph}] @composeDirective(name: "@{local}"): the directive '
+                            + problem,
+                            (subgraph,),
+                        )
+                    ]
+                )
+            assert node is not None and url is not None
+            printed = print_ast(dataclasses.replace(node, description=None))
+            out[local] = ComposedDirective(local, printed, url)
     return out
 
 

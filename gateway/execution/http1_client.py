@@ -28,25 +28,26 @@ from urllib.parse import urlsplit
 import brotli  # type: ignore[import-untyped]
 import httptools
 
-from gateway.execution.http_clients import PostFailed
+from gateway.execution.http_clients import PostFailed, answer
 
 #: Headers the client writes itself: a forwarded header of these names is not sent.
 _OWN_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 
 
-#: status, body, whether the connection may be reused, Content-Encoding.
-_Answer = tuple[int, bytes, bool, bytes]
+#: status, body, whether the connection may be reused, Content-Encoding, Cache-Control.
+_Answer = tuple[int, bytes, bool, bytes, bytes | None]
 
 
 class _Exchange:
     """What one response has delivered so far."""
 
-    __slots__ = ("body", "done", "encoding", "headers_done", "reading_to_eof")
+    __slots__ = ("body", "cache_control", "done", "encoding", "headers_done", "reading_to_eof")
 
     def __init__(self, done: asyncio.Future[_Answer]) -> None:
         self.done = done
         self.body: list[bytes] = []
         self.encoding = b""
+        self.cache_control: bytes | None = None
         self.headers_done = False
         #: No Content-Length and not chunked: the body ends when the connection does.
         self.reading_to_eof = False
@@ -104,6 +105,8 @@ class _Connection(asyncio.Protocol):
             self._framed = True
         elif lowered == b"content-encoding" and self.exchange is not None:
             self.exchange.encoding = value.strip().lower()
+        elif lowered == b"cache-control" and self.exchange is not None:
+            self.exchange.cache_control = value  # caching: the subgraph's own policy
 
     def on_headers_complete(self) -> None:
         if self.exchange is not None:
@@ -136,11 +139,14 @@ class _Connection(asyncio.Protocol):
             self.exchange = exchange
             exchange.body.clear()
             exchange.encoding = b""
+            exchange.cache_control = None
             # The real answer's head is still to come: a close before it is a failure,
             # not the end of a body read to EOF (which left the request waiting forever).
             exchange.headers_done = False
             return
-        exchange.done.set_result((status, b"".join(exchange.body), keep_alive, exchange.encoding))
+        exchange.done.set_result(
+            (status, b"".join(exchange.body), keep_alive, exchange.encoding, exchange.cache_control)
+        )
 
     def _fail(self, reason: str) -> None:
         self._end(PostFailed(reason))
@@ -350,7 +356,7 @@ class Http1Client:
             timer = pool.loop.call_at(deadline, connection.time_out)
             reuse = False
             try:
-                status, content, reuse, encoding = await connection.start(request)
+                status, content, reuse, encoding, cache_control = await connection.start(request)
             finally:
                 timer.cancel()
                 # Cancelled or failed mid-exchange: close, never reuse.
@@ -359,7 +365,8 @@ class Http1Client:
             raise PostFailed(f"timed out after {timeout:g}s") from None
         except OSError as error:
             raise PostFailed(type(error).__name__) from None
-        return status, _decoded(content, encoding)
+        hint = cache_control.decode("latin-1") if cache_control is not None else None
+        return answer(status, _decoded(content, encoding), hint)
 
     async def close(self) -> None:
         for pool in self._pools.values():

@@ -29,6 +29,21 @@ class PostFailed(Exception):
     """No HTTP response: the reason is safe to show (no internals)."""
 
 
+class Answer(tuple[int, bytes]):
+    """``(status, content)`` of a response that carried a ``Cache-Control`` header, with
+    the header's value (``gateway.caching.subgraph_hints``); a plain tuple otherwise."""
+
+    cache_control: str | None = None
+
+
+def answer(status: int, content: bytes, cache_control: str | None) -> tuple[int, bytes]:
+    if cache_control is None:
+        return status, content
+    made = Answer((status, content))
+    made.cache_control = cache_control
+    return made
+
+
 class HTTPClient(Protocol):
     async def post(
         self, url: str, body: bytes, headers: dict[str, str], timeout: float
@@ -65,7 +80,8 @@ class AiohttpClient:
             async with self._get_session().post(
                 url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout)
             ) as response:
-                return response.status, await response.read()
+                content = await response.read()
+                return answer(response.status, content, response.headers.get("Cache-Control"))
         except TimeoutError:
             raise PostFailed(f"timed out after {timeout:g}s") from None
         except aiohttp.ClientError as error:
@@ -95,7 +111,7 @@ class HttpxClient:
             raise PostFailed(f"timed out after {timeout:g}s") from None
         except httpx.HTTPError as error:
             raise PostFailed(type(error).__name__) from None
-        return response.status_code, response.content
+        return answer(response.status_code, response.content, response.headers.get("cache-control"))
 
     async def close(self) -> None:
         await self.client.aclose()

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from gateway.caching.subgraph_hints import RESPONSE_KEY, note_cache_control
 from gateway.execution.http_clients import HTTPClient, PostFailed, http_client
 from gateway.execution.inflight import InFlight
 from gateway.execution.resilience import Resilience, SubgraphGuards
@@ -75,9 +76,15 @@ class SubgraphTransport:
             payload["operationName"] = operation_name
         body = orjson.dumps(payload)
         if mutation or not self.dedupe:
-            return await self._post(subgraph, body, headers, not mutation)
-        key = (subgraph, body, tuple(sorted(headers.items())))
-        return await self._in_flight.run(key, lambda: self._post(subgraph, body, headers, True))
+            response = await self._post(subgraph, body, headers, not mutation)
+        else:
+            key = (subgraph, body, tuple(sorted(headers.items())))
+            post = lambda: self._post(subgraph, body, headers, True)  # noqa: E731
+            response = await self._in_flight.run(key, post)
+        hint = response.get(RESPONSE_KEY)
+        if hint is not None:  # caching: noted for each request that shares the response
+            note_cache_control(hint)
+        return response
 
     async def _post(
         self,
@@ -113,8 +120,12 @@ class SubgraphTransport:
         # The clock is read only when a retry may need the deadline.
         started = time.monotonic() if retrying else 0.0
         try:
-            status, content = await self.client.post(url, body, request_headers, timeout)
+            answered = await self.client.post(url, body, request_headers, timeout)
+            status, content = answered
             response = _graphql_response(subgraph, status, content)
+            cache_control = getattr(answered, "cache_control", None)
+            if cache_control is not None:
+                response[RESPONSE_KEY] = cache_control
         except PostFailed as failure:
             error = FetchFailed(subgraph, str(failure))
         except FetchFailed as failure:

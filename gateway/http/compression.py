@@ -161,6 +161,11 @@ class _CompressingSend:
         headers = MutableHeaders(scope=self.start)
         headers["Content-Encoding"] = self.encoding
         headers.add_vary_header("Accept-Encoding")
+        tag = headers.get("etag")
+        if tag is not None and tag.startswith('"') and tag.endswith('"'):
+            # A strong ETag names one representation: the encoded body gets its own
+            # (gateway.caching.http matches both forms in If-None-Match).
+            headers["ETag"] = f'{tag[:-1]}-{self.encoding}"'
         body = b"".join(self.buffer)
         self.buffer = []
         if more:

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from gateway.caching.http import etag, matching_tag
 from gateway.errors import GatewayError, RequestError
 from gateway.http.batching import BatchRunner
 from gateway.http.csrf import check_csrf
@@ -128,9 +129,11 @@ class GraphQLEndpoint:
         outcome = await unless_disconnected(request.receive, execute)
         if outcome is None:
             return client_gone()
-        return self._respond(
-            outcome.body, status_for(outcome, media_type), media_type, outcome.headers
-        )
+        status = status_for(outcome, media_type)
+        if status == 200 and outcome.headers.get("Cache-Control", "no-store") != "no-store":
+            # caching: a cacheable GET gets a strong ETag; a matching If-None-Match a 304
+            return self._conditional(request, outcome, media_type)
+        return self._respond(outcome.body, status, media_type, outcome.headers)
 
     async def _decode(self, request: Request) -> GraphQLParams | list[GraphQLParams | RequestError]:
         if request.method == "GET":
@@ -179,6 +182,18 @@ class GraphQLEndpoint:
             status_code=status,
             headers=all_headers,
             media_type=f"{media_type}; charset=utf-8",
+        )
+
+    def _conditional(self, request: Request, outcome: Outcome, media_type: str) -> Response:
+        """A cacheable response with its ``ETag``, or 304 when the client has it."""
+        body = orjson.dumps(outcome.body)
+        tag = etag(body)
+        headers = {"Vary": "Accept", **outcome.headers, "ETag": tag}
+        matched = matching_tag(request.headers.get("if-none-match"), tag)
+        if matched is not None:
+            return Response(status_code=304, headers={**headers, "ETag": matched})
+        return Response(
+            body, status_code=200, headers=headers, media_type=f"{media_type}; charset=utf-8"
         )
 
 

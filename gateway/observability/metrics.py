@@ -144,6 +144,12 @@ class Metrics:
             ["operation"],
             registry=r,
         )
+        # caching (lookups: gateway_cache_lookups{cache="response"})
+        self.response_cache_purges = Counter(
+            "gateway_response_cache_purges",
+            "Cached responses purged because an entity they contain changed.",
+            registry=r,
+        )
 
 
 _metrics: Metrics | None = None

@@ -17,6 +17,7 @@ import strawberry
 from strawberry import UNSET
 from strawberry.federation.schema_directives import ListSize
 
+from subgraphs._shared.cache_control import INHERIT
 from subgraphs._shared.errors import BadUserInput
 
 T = TypeVar("T")
@@ -36,7 +37,7 @@ class PageInfo:
 @strawberry.type
 class Edge(Generic[T]):
     cursor: str
-    node: T
+    node: T = strawberry.field(directives=[INHERIT])
 
 
 def connection_size() -> ListSize:
@@ -61,10 +62,14 @@ def list_size(assumed: int) -> ListSize:
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    # A page is as fresh as the field that returned it (cache hints: cache_control.py).
+    edges: list[Edge[T]] = strawberry.field(directives=[INHERIT])
+    page_info: PageInfo = strawberry.field(directives=[INHERIT])
 
-    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
+    @strawberry.field(
+        description="The nodes of `edges`, for clients that need no cursors.",
+        directives=[INHERIT],
+    )
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
 

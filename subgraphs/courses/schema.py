@@ -12,6 +12,7 @@ import strawberry
 from sqlalchemy import exists, func, select
 from strawberry.federation.schema_directives import Cost
 
+from subgraphs._shared.cache_control import cache_hint
 from subgraphs._shared.context import SubgraphContext
 from subgraphs._shared.errors import NotFound
 from subgraphs._shared.pagination import (
@@ -30,6 +31,9 @@ from subgraphs.courses.models import CourseRow, CourseTagRow, LessonRow
 
 Info = strawberry.Info[SubgraphContext[Loaders], None]
 
+#: The catalogue is public and changes rarely (edits purge the gateway's response cache).
+CATALOGUE_MAX_AGE = 300
+
 
 @strawberry.federation.type(keys=["id"], description="A user (owned by the users subgraph).")
 class User:
@@ -43,7 +47,9 @@ class User:
         return [course_from_row(row) for row in rows]
 
 
-@strawberry.federation.type(keys=["id"], description="One lesson of a course.")
+@strawberry.federation.type(
+    keys=["id"], description="One lesson of a course.", directives=[cache_hint(CATALOGUE_MAX_AGE)]
+)
 class Lesson:
     id: strawberry.ID
     title: str
@@ -64,7 +70,10 @@ class Lesson:
         return None if row is None else lesson_from_row(row)
 
 
-@strawberry.type(description="A chapter of a course: an ordered group of lessons.")
+@strawberry.type(
+    description="A chapter of a course: an ordered group of lessons.",
+    directives=[cache_hint(CATALOGUE_MAX_AGE)],
+)
 class Module:
     id: strawberry.ID
     title: str
@@ -77,7 +86,11 @@ class Module:
         return [lesson_from_row(row) for row in rows if row.module_id == self.id]
 
 
-@strawberry.federation.type(keys=["id"], description="A course: modules of lessons.")
+@strawberry.federation.type(
+    keys=["id"],
+    description="A course: modules of lessons.",
+    directives=[cache_hint(CATALOGUE_MAX_AGE)],
+)
 class Course:
     id: strawberry.ID
     title: str
@@ -157,7 +170,7 @@ class Query:
     @strawberry.field(
         description="Courses in id order; `search` matches the title (case-insensitive), "
         "`tag` one of the tags.",
-        directives=[connection_size(), Cost(weight=5)],
+        directives=[connection_size(), Cost(weight=5), cache_hint(CATALOGUE_MAX_AGE)],
     )
     async def courses(
         self,

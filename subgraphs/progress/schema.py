@@ -9,6 +9,7 @@ from datetime import datetime
 import strawberry
 from strawberry.federation.schema_directives import Authenticated, Cost
 
+from subgraphs._shared.announcements import announce_changes
 from subgraphs._shared.pagination import list_size
 from subgraphs._shared.schema import subgraph_schema
 from subgraphs._shared.validation import check_id
@@ -86,6 +87,7 @@ class Mutation:
     async def enroll(self, info: Info, course_id: strawberry.ID) -> Enrollment:
         user_id = info.context.identity.require_user()
         row = await enroll(info.context.database, user_id, str(course_id))
+        await announce_changes(info.context.broker, [("User", user_id)])  # their enrollments
         return enrollment_from_row(row)
 
     @strawberry.mutation(
@@ -100,6 +102,7 @@ class Mutation:
         [outcome] = await record_completions(
             context.database, context.broker, user_id, [input.request()]
         )
+        await announce_changes(context.broker, [("User", user_id)])  # their progress
         if outcome.error is not None:
             raise outcome.error
         return CompleteLessonPayload(
@@ -119,6 +122,7 @@ class Mutation:
         outcomes = await record_completions(
             context.database, context.broker, user_id, [e.request() for e in events]
         )
+        await announce_changes(context.broker, [("User", user_id)])  # their progress
         return [
             SyncEventResult(
                 client_mutation_id=o.request.client_mutation_id,

@@ -12,6 +12,7 @@ from datetime import datetime
 import strawberry
 from strawberry.federation.schema_directives import Authenticated, Cost
 
+from subgraphs._shared.cache_control import cache_hint
 from subgraphs._shared.context import SubgraphContext
 from subgraphs._shared.errors import BadUserInput
 from subgraphs._shared.pagination import (
@@ -31,13 +32,16 @@ Info = strawberry.Info[SubgraphContext[Loaders], None]
 
 ProgressStatus = strawberry.enum(Status, name="ProgressStatus")
 
+#: A learner's own data: cached only for them, briefly (completions purge it).
+LEARNER_HINT = cache_hint(10, private=True)
+
 
 @strawberry.federation.type(keys=["id"], description="A lesson (owned by the courses subgraph).")
 class Lesson:
     id: strawberry.ID
 
 
-@strawberry.type(description="A learner's progress in one course.")
+@strawberry.type(description="A learner's progress in one course.", directives=[LEARNER_HINT])
 class CourseProgress:
     user_id: strawberry.Private[str]
     course_id: strawberry.Private[str]
@@ -85,7 +89,7 @@ class CourseProgress:
         return (await self.state(info)).status
 
 
-@strawberry.type(description="A learner's enrollment in a course.")
+@strawberry.type(description="A learner's enrollment in a course.", directives=[LEARNER_HINT])
 class Enrollment:
     id: strawberry.ID
     enrolled_at: datetime
@@ -121,7 +125,7 @@ class User:
     @strawberry.field(
         description="The user's enrollments, in course id order; "
         "the user themself or an admin (else null and FORBIDDEN).",
-        directives=[connection_size(), Cost(weight=2), Authenticated()],
+        directives=[connection_size(), Cost(weight=2), Authenticated(), LEARNER_HINT],
     )
     async def enrollments(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None

@@ -10,6 +10,8 @@ import strawberry
 from sqlalchemy import select
 from strawberry.federation.schema_directives import Cost, Policy
 
+from subgraphs._shared.announcements import announce_changes
+from subgraphs._shared.cache_control import cache_hint
 from subgraphs._shared.context import SubgraphContext
 from subgraphs._shared.errors import BadUserInput, Forbidden, NotFound
 from subgraphs._shared.identity import Role as IdentityRole
@@ -35,7 +37,11 @@ MIN_AVATAR_SIZE, MAX_AVATAR_SIZE = 16, 1024
 LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 
-@strawberry.federation.type(keys=["id"], description="A person on the platform.")
+# A public profile (name, avatar) may be cached for two minutes: ``updateProfile`` purges
+# the gateway's cached responses that contain the user. The email is private.
+@strawberry.federation.type(
+    keys=["id"], description="A person on the platform.", directives=[cache_hint(120)]
+)
 class User:
     id: strawberry.ID
     name: str
@@ -46,7 +52,7 @@ class User:
 
     @strawberry.field(
         description="Visible to the user themself and to admins only.",
-        directives=[Policy(policies=[["self_or_admin"]])],
+        directives=[Policy(policies=[["self_or_admin"]]), cache_hint(private=True)],
     )
     def email(self, info: Info) -> str | None:
         identity = info.context.identity
@@ -89,7 +95,10 @@ class UpdateProfileInput:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The calling user; UNAUTHENTICATED when anonymous.")
+    @strawberry.field(
+        description="The calling user; UNAUTHENTICATED when anonymous.",
+        directives=[cache_hint(30, private=True)],
+    )
     async def me(self, info: Info) -> User | None:
         user_id = info.context.identity.require_user()
         row = await info.context.loaders.user.load(user_id)
@@ -145,6 +154,7 @@ class Mutation:
                 raise NotFound(f"No user with id {user_id!r}.")
             for key, value in changes.items():
                 setattr(row, key, value)
+        await announce_changes(info.context.broker, [("User", user_id)])
         return from_row(row)
 
 

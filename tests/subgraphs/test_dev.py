@@ -82,7 +82,8 @@ def test_dev_serves_the_subgraphs_and_stops_on_sigterm(tmp_path: Path):
             url = f"http://127.0.0.1:{ports[env_name]}/graphql"
             assert f"{name:<9} {url}" in text
             body = httpx.post(url, json={"query": "{ _service { sdl } }"}, timeout=10).json()
-            assert body["data"]["_service"]["sdl"].startswith("schema @link")
+            sdl = body["data"]["_service"]["sdl"]
+            assert '@link(url: "https://specs.apollo.dev/federation/v2.9"' in sdl
         assert f"gateway   http://127.0.0.1:{gateway_port}/graphql" in text
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
