@@ -212,6 +212,20 @@ async def subgraph_process(mode: str) -> AsyncIterator[SubgraphProcess]:
         await process.kill()
 
 
+def two_subgraphs(
+    kind: str, products_url: str, reviews_url: str, timeout: float, **engine: Any
+) -> dict[str, Any]:
+    """A gateway config (as a dict) for products and the faulty reviews subgraph, which
+    gets ``timeout``, on HTTP client ``kind``; ``engine`` adds engine settings."""
+    return {
+        "engine": {"subgraph_http_client": kind, **engine},
+        "subgraphs": {
+            "products": {"url": products_url},
+            "reviews": {"url": reviews_url, "timeout_seconds": timeout},
+        },
+    }
+
+
 @contextlib.asynccontextmanager
 async def served_gateway(
     config: dict[str, Any], sdl: str = SUPERGRAPH

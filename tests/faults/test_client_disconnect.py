@@ -23,22 +23,13 @@ from tests.faults.helpers import (
     serve_products,
     served_gateway,
     subgraph_process,
+    two_subgraphs,
 )
 
 KINDS = ("http1", "aiohttp", "httpx")
 #: The subgraph's timeout: far longer than a test may wait for the gateway to give up.
 TIMEOUT = 30.0
 MUTATION = 'mutation { addReview(upc: "1", body: "kept") { body } }'
-
-
-def config(kind: str, products_url: str, reviews_url: str, **engine: Any) -> dict[str, Any]:
-    return {
-        "engine": {"subgraph_http_client": kind, **engine},
-        "subgraphs": {
-            "products": {"url": products_url},
-            "reviews": {"url": reviews_url, "timeout_seconds": TIMEOUT},
-        },
-    }
 
 
 @pytest.fixture(params=KINDS)
@@ -48,7 +39,10 @@ async def setup(
     async with (
         serve_products() as products_url,
         subgraph_process("hang") as reviews,
-        served_gateway(config(request.param, products_url, reviews.url)) as (client, _),
+        served_gateway(two_subgraphs(request.param, products_url, reviews.url, TIMEOUT)) as (
+            client,
+            _,
+        ),
     ):
         yield client, reviews, client.base_url.join("/graphql").__str__()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
@@ -26,6 +25,7 @@ from tests.faults.helpers import (
     served_gateway,
     subgraph_process,
     timed_post,
+    two_subgraphs,
 )
 
 TIMEOUT = 1.0
@@ -52,16 +52,6 @@ FAULTS: dict[str, dict[str, str]] = {
 }
 
 
-def config(kind: str, products_url: str, reviews_url: str, **engine: Any) -> dict[str, Any]:
-    return {
-        "engine": {"subgraph_http_client": kind, **engine},
-        "subgraphs": {
-            "products": {"url": products_url},
-            "reviews": {"url": reviews_url, "timeout_seconds": TIMEOUT},
-        },
-    }
-
-
 class Setup:
     def __init__(self, client: httpx.AsyncClient, gateway: Gateway, reviews: SubgraphProcess):
         self.client = client
@@ -75,7 +65,10 @@ async def _setup(kind: str) -> AsyncIterator[Setup]:
     async with (
         serve_products() as products_url,
         subgraph_process("ok") as reviews,
-        served_gateway(config(kind, products_url, reviews.url, **engine)) as (client, gateway),
+        served_gateway(two_subgraphs(kind, products_url, reviews.url, TIMEOUT, **engine)) as (
+            client,
+            gateway,
+        ),
     ):
         yield Setup(client, gateway, reviews)
 
