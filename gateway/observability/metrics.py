@@ -129,8 +129,19 @@ class Metrics:
         )
         self.subscriptions_open = Gauge(
             "gateway_subscriptions_open",
-            "Subscriptions open now (graphql-transport-ws).",
+            "Subscriptions open now (every transport).",
             multiprocess_mode="livesum",
+            registry=r,
+        )
+        self.subscription_upstreams = Gauge(
+            "gateway_subscription_upstreams",
+            "Upstream subscriptions open now (identical subscriptions share one).",
+            multiprocess_mode="livesum",
+            registry=r,
+        )
+        self.slow_consumers = Counter(
+            "gateway_subscription_slow_consumers",
+            "Subscribers dropped for falling too far behind their events.",
             registry=r,
         )
         self.subscription_events = Counter(

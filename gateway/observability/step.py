@@ -251,10 +251,11 @@ class ObservabilityStep(Step):
         if isinstance(store, MemoryStore):
             m.cache_bytes.labels("apq").set(store.weight)
         m.websockets.set(len(gateway.websockets))
-        m.subscriptions_open.set(gateway.websockets.streams())
-        self._add(
-            m.subscription_events, ("subscriptions", "events"), gateway.websockets.events_sent
-        )
+        hub = gateway.subscription_hub
+        m.subscriptions_open.set(hub.subscribers)
+        m.subscription_upstreams.set(len(hub))
+        self._add(m.subscription_events, ("subscriptions", "events"), hub.events_delivered)
+        self._add(m.slow_consumers, ("subscriptions", "slow"), hub.dropped)
         for result, count in gateway.persisted.stats.items():
             self._add(m.persisted.labels(result), ("persisted", result), count)
         shared = (("inbound", gateway._in_flight), ("subgraph", gateway.transport._in_flight))
