@@ -4,10 +4,16 @@ out completes the upstream."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from gateway.request import GraphQLParams, RequestContext
+from gateway.subscriptions.execution import run_subscription
+from gateway.types import JSONObject
+from tests.subscriptions.conftest import PlatformFactory
 from tests.subscriptions.helpers import (
     PROGRESS,
+    SUPERGRAPH,
     Platform,
     as_user,
     fresh_learner,
@@ -114,3 +120,45 @@ async def test_the_last_subscriber_leaving_completes_the_upstream(platform: Plat
         await a.send({"id": "s", "type": "complete"})
         await platform.wait_for_subscribers(user, 0)
         assert len(hub) == 0 and hub.subscribers == 0
+
+
+async def test_a_reload_keeps_running_streams_and_starts_new_ones(platform: Platform) -> None:
+    user = fresh_learner(platform.subgraphs)
+    _, lessons = longest_course(platform)
+    hub = platform.gateway.subscription_hub
+    token = as_user(user)
+    async with websocket(platform.ws_url) as a, websocket(platform.ws_url) as b:
+        await a.init(token)
+        await b.init(token)
+        await a.subscribe("s", PROGRESS)
+        await platform.wait_for_subscribers(user, 1)
+        # Another supergraph text (another hash): a new plan, so a stream of its own.
+        await platform.gateway.reload(SUPERGRAPH.read_text() + "\n# reloaded\n")
+        await b.subscribe("s", PROGRESS)
+        await platform.wait_for_subscribers(user, 2)
+        assert len(hub) == 2
+        await platform.complete_lesson(user, lessons[0]["id"])
+        for client in (a, b):
+            message = await client.receive()
+            assert message["payload"]["data"]["progressUpdated"]["lesson"]["id"] == lessons[0]["id"]
+
+
+async def test_closing_the_gateway_completes_every_stream(make_platform: PlatformFactory) -> None:
+    async with make_platform() as platform:
+        user = fresh_learner(platform.subgraphs)
+        gateway = platform.gateway
+        context = await gateway.open_connection(
+            RequestContext(headers=dict(as_user(user)), transport="websocket")
+        )
+        prepared = await gateway.prepare(GraphQLParams(query=PROGRESS), context, subscriptions=True)
+
+        async def emit(_result: JSONObject) -> None:
+            raise AssertionError("no event was sent")
+
+        # As another transport would run it (no websocket involved).
+        running = asyncio.create_task(run_subscription(gateway, prepared, emit))
+        await platform.wait_for_subscribers(user, 1)
+        await gateway.close()
+        assert await asyncio.wait_for(running, 10) is None  # completed, not failed
+        await platform.wait_for_subscribers(user, 0)
+        assert len(gateway.subscription_hub) == 0
