@@ -37,6 +37,7 @@ type Subscription @join__type(graph: TICKS) {
 type Tick @join__type(graph: TICKS) {
   n: Int!
   cursor: String!
+  padding: String!
 }
 """,
 ).replace("  query: Query", "  query: Query\n  subscription: Subscription")
@@ -49,6 +50,15 @@ RESTART = {**FAST_RESUME, "resume_attempts": 60}
 @contextlib.asynccontextmanager
 async def ticks_gateway(ticks: SubgraphProcess, **subscriptions: Any) -> AsyncIterator[str]:
     """The gateway in front of ``ticks``; yields its websocket URL."""
+    async with ticks_gateway_engine(ticks, **subscriptions) as (url, _gateway):
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def ticks_gateway_engine(
+    ticks: SubgraphProcess, **subscriptions: Any
+) -> AsyncIterator[tuple[str, Gateway]]:
+    """The gateway in front of ``ticks``: its websocket URL and the engine."""
     config = GatewayConfig.model_validate(
         {
             "subgraphs": {"ticks": {"url": ticks.url}},
@@ -59,7 +69,7 @@ async def ticks_gateway(ticks: SubgraphProcess, **subscriptions: Any) -> AsyncIt
     gateway = await Gateway.create(config, SUPERGRAPH)
     try:
         async with running_app(create_app(config, gateway)) as base:
-            yield f"ws{base.removeprefix('http')}/graphql"
+            yield f"ws{base.removeprefix('http')}/graphql", gateway
     finally:
         await gateway.close()
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
+from websockets.asyncio.client import connect
 
 from gateway.pipeline import Prepared
 from gateway.request import GraphQLParams, RequestContext
@@ -21,12 +22,16 @@ from gateway.types import JSONObject
 from tests.subscriptions.conftest import PlatformFactory
 from tests.subscriptions.helpers import (
     PROGRESS,
+    PROTOCOL,
+    Client,
     Platform,
     as_user,
     fresh_learner,
     lessons_of,
+    subgraph_process,
     wait_until,
 )
+from tests.subscriptions.test_resume import TICKS, ticks_gateway_engine
 
 QUEUE = {"subscriptions": {"subscriber_queue_size": 2}}
 
@@ -154,3 +159,25 @@ async def test_the_websocket_of_a_slow_consumer_is_closed_4410(
     await platform.wait_for_subscribers(user, 0)
     assert gateway.subscription_hub.dropped == 1
     assert len(gateway.subscription_hub) == 0
+
+
+@pytest.mark.timeout(120)
+async def test_a_real_client_that_stops_reading_is_closed_4410() -> None:
+    # A real websocket client that reads nothing after its ack: the ticks (64 KiB each,
+    # sent without a pause) fill its buffers, then the kernel's, then the gateway's send
+    # blocks, its queue of 2 fills, and the gateway gives up on it.
+    async with (
+        subgraph_process(TICKS, "fast") as ticks,
+        ticks_gateway_engine(ticks, subscriber_queue_size=2, keep_alive_seconds=None) as (
+            url,
+            gateway,
+        ),
+        connect(url, subprotocols=[PROTOCOL], max_queue=1, close_timeout=2) as connection,
+    ):
+        client = Client(connection)
+        await client.init()
+        await client.subscribe("t", "subscription { ticks { n padding } }")
+        hub = gateway.subscription_hub
+        await wait_until(lambda: hub.dropped == 1, "the client to be dropped", timeout=60)
+        assert await client.closed(timeout=30) == (4410, "Slow consumer")
+        await wait_until(lambda: len(hub) == 0, "the stream to stop")

@@ -3,7 +3,8 @@
 ``ticks(after: String): Tick!`` sends ticks 1, 2, 3, ... (``cursor`` is the number as a
 string), one every ``INTERVAL`` seconds; ``after: "k"`` starts at k+1, as a durable
 stream replays what came after a cursor. MODE ``overlap`` starts at k-1 instead: it sends
-two ticks the client already has, as an at-least-once replay may. Each subscription is
+two ticks the client already has, as an at-least-once replay may; MODE ``fast`` sends
+without a pause. Each subscription is
 reported on stdout (``subscribed <after>``) once the process printed ``listening``.
 It runs in its own process so a test can kill it (SIGKILL) and start it again.
 """
@@ -26,6 +27,11 @@ class Tick:
     n: int
     cursor: str
 
+    @strawberry.field
+    def padding(self) -> str:
+        """64 KiB: a few ticks fill a socket's buffers (the slow-consumer test)."""
+        return "x" * 65536
+
 
 @strawberry.type
 class Query:
@@ -44,7 +50,7 @@ def make_schema(mode: str) -> strawberry.Schema:
             while True:
                 yield Tick(n=n, cursor=str(n))
                 n += 1
-                await asyncio.sleep(INTERVAL)
+                await asyncio.sleep(0 if mode == "fast" else INTERVAL)
 
     return strawberry.Schema(query=Query, subscription=Subscription)
 
