@@ -159,6 +159,6 @@ async def test_closing_the_gateway_completes_every_stream(make_platform: Platfor
         running = asyncio.create_task(run_subscription(gateway, prepared, emit))
         await platform.wait_for_subscribers(user, 1)
         await gateway.close()
-        assert await asyncio.wait_for(running, 10) is None  # completed, not failed
+        await asyncio.wait_for(running, 10)  # it completes: no error raised
         await platform.wait_for_subscribers(user, 0)
         assert len(gateway.subscription_hub) == 0
