@@ -129,19 +129,8 @@ class Metrics:
         )
         self.subscriptions_open = Gauge(
             "gateway_subscriptions_open",
-            "Subscriptions open now (every transport).",
+            "Subscriptions open now (graphql-transport-ws).",
             multiprocess_mode="livesum",
-            registry=r,
-        )
-        self.subscription_upstreams = Gauge(
-            "gateway_subscription_upstreams",
-            "Upstream subscriptions open now (identical subscriptions share one).",
-            multiprocess_mode="livesum",
-            registry=r,
-        )
-        self.slow_consumers = Counter(
-            "gateway_subscription_slow_consumers",
-            "Subscribers dropped for falling too far behind their events.",
             registry=r,
         )
         self.subscription_events = Counter(
@@ -153,6 +142,17 @@ class Metrics:
             "gateway_subscriptions_started",
             "Subscriptions started, by operation name.",
             ["operation"],
+            registry=r,
+        )
+        self.subscription_upstreams = Gauge(
+            "gateway_subscription_upstreams",
+            "Upstream subscriptions open now (identical subscriptions share one).",
+            multiprocess_mode="livesum",
+            registry=r,
+        )
+        self.slow_consumers = Counter(
+            "gateway_subscription_slow_consumers",
+            "Subscribers dropped for falling too far behind their events.",
             registry=r,
         )
 

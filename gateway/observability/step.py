@@ -251,11 +251,13 @@ class ObservabilityStep(Step):
         if isinstance(store, MemoryStore):
             m.cache_bytes.labels("apq").set(store.weight)
         m.websockets.set(len(gateway.websockets))
-        hub = gateway.subscription_hub
-        m.subscriptions_open.set(hub.subscribers)
-        m.subscription_upstreams.set(len(hub))
-        self._add(m.subscription_events, ("subscriptions", "events"), hub.events_delivered)
-        self._add(m.slow_consumers, ("subscriptions", "slow"), hub.dropped)
+        m.subscriptions_open.set(gateway.websockets.streams())
+        self._add(
+            m.subscription_events, ("subscriptions", "events"), gateway.websockets.events_sent
+        )
+        # Shared upstreams and dropped slow consumers (every transport: the hub's).
+        m.subscription_upstreams.set(len(gateway.subscription_hub))
+        self._add(m.slow_consumers, ("subscriptions", "slow"), gateway.subscription_hub.dropped)
         for result, count in gateway.persisted.stats.items():
             self._add(m.persisted.labels(result), ("persisted", result), count)
         shared = (("inbound", gateway._in_flight), ("subgraph", gateway.transport._in_flight))

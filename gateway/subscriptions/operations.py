@@ -56,4 +56,10 @@ class OperationRunner:
             await channel.next(outcome.body)
             return
         channel.begin_stream()
-        await run_subscription(self.gateway, prepared, channel.next)
+        registry = self.gateway.websockets
+
+        async def send(result: JSONObject) -> None:
+            registry.events_sent += 1
+            await channel.next(result)
+
+        await run_subscription(self.gateway, prepared, send)

@@ -334,6 +334,8 @@ class ConnectionRegistry:
     def __init__(self) -> None:
         self._connections: set[Connection] = set()
         self.closing = False
+        #: Subscription events sent to clients (metrics read it).
+        self.events_sent = 0
 
     def __len__(self) -> int:
         return len(self._connections)
