@@ -41,12 +41,10 @@ class LearnerHistory:
         """The position of the latest completion read (0: none)."""
         return self.completions[-1].seq if self.completions else 0
 
-    def snapshot(self, course_id: str, upto_seq: int | None = None) -> ProgressSnapshot:
-        """Progress in ``course_id`` now, or as of the completion numbered ``upto_seq``."""
+    def snapshot(self, course_id: str) -> ProgressSnapshot:
+        """Progress in ``course_id`` as read."""
         done = sorted(
-            (c.lesson_id, c.completed_at)
-            for c in self.completions
-            if c.course_id == course_id and (upto_seq is None or c.seq <= upto_seq)
+            (c.lesson_id, c.completed_at) for c in self.completions if c.course_id == course_id
         )
         return snapshot_of(self.user_id, course_id, done, self.lesson_count.get(course_id, 0))
 

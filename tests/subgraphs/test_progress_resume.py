@@ -352,3 +352,27 @@ def error_codes(message: dict[str, Any]) -> list[str]:
         return [e["extensions"]["code"] for e in message["payload"]]
     assert message["type"] == "next", message
     return codes(message["payload"])
+
+
+async def test_an_announcement_without_a_cursor_is_a_cue_to_read_the_database(
+    platform: Platform, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a replica of the previous version publishes during a rolling deploy.
+    learner = Learner(platform, client)
+    lessons = learner.lessons(5)
+    broker = platform.broker
+    publish = broker.publish
+
+    async def publish_without_cursor(channel: str, message: dict[str, Any]) -> None:
+        await publish(channel, {k: v for k, v in message.items() if k != "cursor"})
+
+    async with graphql_ws(learner.url, init_payload=as_user(learner.id)) as ws:
+        await learner.subscribe(ws, "live")
+        monkeypatch.setattr(broker, "publish", publish_without_cursor)
+        await learner.complete(lessons[0])
+        [old_style] = await events(ws, "live", 1)
+        monkeypatch.setattr(broker, "publish", publish)
+        await learner.complete(lessons[1])
+        [new_style] = await events(ws, "live", 1)
+    assert lessons_of([old_style, new_style]) == lessons[:2]
+    assert cursors_of([old_style, new_style]) == [1, 2]
