@@ -59,6 +59,7 @@ from gateway.retired import SchemaView
 from gateway.state import SupergraphState
 from gateway.steps import Step, Steps
 from gateway.steps.builtin import builtin_steps
+from gateway.subscriptions.hub import SubscriptionHub
 from gateway.subscriptions.protocol import ConnectionRegistry
 from gateway.supergraph import Supergraph
 from gateway.types import JSONObject
@@ -88,6 +89,8 @@ class Prepared:
     access: Access = ALLOWED
     #: The client's view of the API schema (``gateway.retired``); None: the full one.
     view: SchemaView | None = None
+    #: The request's context (who is calling: subscriptions count per caller).
+    context: RequestContext | None = None
 
 
 class Gateway:
@@ -126,6 +129,8 @@ class Gateway:
             forward_headers=config.engine.forward_headers,
             record_metrics=config.observability.metrics.enabled,
         )
+        #: Running subscriptions of every transport: shared upstreams, limits.
+        self.subscription_hub = SubscriptionHub(config.subscriptions)
 
     @classmethod
     async def create(
@@ -189,6 +194,7 @@ class Gateway:
         await self.websockets.shutdown()
         # Mutations whose clients left still need the transport to finish.
         await self.mutations.close(self.config.engine.subgraph_timeout_seconds)
+        await self.subscription_hub.close()
         await self.transport.close()
         await self.persisted.close()
         await self.caching.close()
@@ -267,6 +273,7 @@ class Gateway:
             headers=self._forwarded_headers(context),
             access=access,
             view=view,
+            context=context,
         )
         await self.steps.planned(context, prepared)
         return prepared

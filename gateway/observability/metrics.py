@@ -150,6 +150,17 @@ class Metrics:
             "Cached responses purged because an entity they contain changed.",
             registry=r,
         )
+        self.subscription_upstreams = Gauge(
+            "gateway_subscription_upstreams",
+            "Upstream subscriptions open now (identical subscriptions share one).",
+            multiprocess_mode="livesum",
+            registry=r,
+        )
+        self.slow_consumers = Counter(
+            "gateway_subscription_slow_consumers",
+            "Subscribers dropped for falling too far behind their events.",
+            registry=r,
+        )
 
 
 _metrics: Metrics | None = None
