@@ -229,8 +229,10 @@ class Gateway:
         kind = operation.operation.value
         # GET runs no mutation; a subscription only where it can stream (SSE, multipart:
         # persisted subscriptions are sent by hash over GET).
-        if context.method == "GET" and kind != "query" and not (
-            kind == "subscription" and subscriptions
+        if (
+            context.method == "GET"
+            and kind != "query"
+            and not (kind == "subscription" and subscriptions)
         ):
             raise MethodNotAllowed(
                 f"Only queries may be sent with GET; this is a {kind}. Use POST.",

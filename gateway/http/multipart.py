@@ -5,9 +5,10 @@ The framing puts each part's closing delimiter right after its body, so a client
 splits on delimiters (Apollo Client does) reads a part as soon as it arrives, not when the
 next one comes:
 
-    start             CRLF --boundary
-    part(body)        CRLF Content-Type: application/json; charset=utf-8 CRLF CRLF body CRLF --boundary
-    end               -- CRLF                     (so the last delimiter reads --boundary--)
+    start         CRLF --boundary
+    part(body)    CRLF Content-Type: application/json; charset=utf-8 CRLF CRLF body
+                  CRLF --boundary
+    end           -- CRLF                     (so the last delimiter reads --boundary--)
 
 ``ApolloSubscriptionFraming`` is Apollo's subscription protocol on top (see
 docs/subscriptions.md): each event is ``{"payload": <result>}``; an error that ends the

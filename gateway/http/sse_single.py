@@ -288,8 +288,12 @@ class SingleConnection:
         assert task is not None
         framing = OperationFraming(operation_id)
         streams = gateway.http_streams
+
+        def stop() -> None:  # the gateway is closing
+            task.cancel()
+
         try:
-            with streams.running("sse", task.cancel):
+            with streams.running("sse", stop):
                 try:
                     await deliver(gateway, prepared, context, "sse", framing, reservation.outbox)
                 except asyncio.CancelledError:

@@ -1,16 +1,16 @@
 """Errors of GraphQL over SSE's single connection mode (``gateway.http.sse_single``).
 
-    RequestError (gateway.errors)
-    ├── StreamNotFound                STREAM_NOT_FOUND, 404 — unknown or expired token, or
-    │                                 a request with other credentials than the reservation's
-    ├── StreamAlreadyOpen             STREAM_ALREADY_OPEN, 409 — one stream per reservation
-    ├── OperationIdInUse              OPERATION_ID_IN_USE, 409 — that id runs on the stream
-    ├── MissingOperationId            MISSING_OPERATION_ID, 400 — no ``extensions.operationId``
-    │                                 (POST) or ``operationId`` parameter (DELETE)
-    ├── TooManyStreams                TOO_MANY_STREAMS, 429 — the caller holds
-    │                                 ``max_reservations_per_caller`` reservations
-    └── StreamReservationsExhausted   STREAM_RESERVATIONS_EXHAUSTED, 503 — the gateway
-                                      holds ``max_reservations``
+RequestError (gateway.errors)
+├── StreamNotFound                STREAM_NOT_FOUND, 404 — unknown or expired token, or
+│                                 a request with other credentials than the reservation's
+├── StreamAlreadyOpen             STREAM_ALREADY_OPEN, 409 — one stream per reservation
+├── OperationIdInUse              OPERATION_ID_IN_USE, 409 — that id runs on the stream
+├── MissingOperationId            MISSING_OPERATION_ID, 400 — no ``extensions.operationId``
+│                                 (POST) or ``operationId`` parameter (DELETE)
+├── TooManyStreams                TOO_MANY_STREAMS, 429 — the caller holds
+│                                 ``max_reservations_per_caller`` reservations
+└── StreamReservationsExhausted   STREAM_RESERVATIONS_EXHAUSTED, 503 — the gateway
+                                  holds ``max_reservations``
 """
 
 from __future__ import annotations

@@ -146,7 +146,9 @@ def request_headers(request: Request) -> Headers:
     return headers
 
 
-def json_response(body: JSONObject, status: int, media_type: str, headers: dict[str, str]) -> Response:
+def json_response(
+    body: JSONObject, status: int, media_type: str, headers: dict[str, str]
+) -> Response:
     return Response(
         orjson.dumps(body),
         status_code=status,
@@ -202,12 +204,14 @@ class StreamEndpoint:
             outcome = await respond_once(gateway, prepared, context)
             status = self.status_for(outcome, json_type)
             return json_response(outcome.body, status, json_type, outcome.headers)
-        framing = DistinctFraming() if transport == "sse" else ApolloSubscriptionFraming()
+        stream_framing: Framing = (
+            DistinctFraming() if transport == "sse" else ApolloSubscriptionFraming()
+        )
         outbox = Outbox()
-        if start := framing.start():
+        if start := stream_framing.start():
             outbox.put_now(start)
-        producer = self._produce(gateway, prepared, context, transport, framing, outbox)
-        return self._stream(transport, framing, context, outbox, producer)
+        producer = self._produce(gateway, prepared, context, transport, stream_framing, outbox)
+        return self._stream(transport, stream_framing, context, outbox, producer)
 
     def _stream(
         self,

@@ -14,8 +14,8 @@ operation that authentication or a rate limit refuses is counted, traced and log
 
 Each subgraph request is observed by the transport's hook (``gateway.observability.fetch``),
 which calls ``fetched``. What the gateway's own objects count (cache sizes, persisted-query
-counters, in-flight sharing, open websockets and HTTP streams) is read at most once a second and on each
-scrape (``read_gateway``): a request pays nothing for it.
+counters, in-flight sharing, open websockets and HTTP streams) is read at most once a second
+and on each scrape (``read_gateway``): a request pays nothing for it.
 """
 
 from __future__ import annotations

@@ -15,11 +15,7 @@ from gateway.http.multipart import (
 def test_each_part_carries_its_closing_delimiter() -> None:
     body = multipart_start("-") + multipart_part(b'{"a":1}', "-") + multipart_end()
     assert body == (
-        b"\r\n---"
-        b"\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
-        b'{"a":1}'
-        b"\r\n---"
-        b"--\r\n"
+        b'\r\n---\r\nContent-Type: application/json; charset=utf-8\r\n\r\n{"a":1}\r\n-----\r\n'
     )
 
 

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import time
+
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.auth.helpers import gateway_auth, identity_provider
 from tests.http.conftest import PlatformFactory
 from tests.http.helpers import (
     LIVE,
@@ -100,16 +103,17 @@ async def test_request_errors_are_an_ordinary_json_response(platform: Platform) 
     assert legacy.status_code == 200  # application/json: request errors are a 200
     assert legacy.headers["content-type"] == "application/json; charset=utf-8"
     assert legacy.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-    modern = {
-        "accept": 'multipart/mixed;subscriptionSpec="1.0",application/graphql-response+json'
-    }
+    modern = {"accept": 'multipart/mixed;subscriptionSpec="1.0",application/graphql-response+json'}
     strict = await platform.http.post(platform.url, json=body, headers=modern)
     assert strict.status_code == 400
 
 
 async def test_a_query_is_answered_in_json(platform: Platform) -> None:
     course = platform.subgraphs.data.courses[0]
-    query = {"query": "query Q($id: ID!) { course(id: $id) { title } }", "variables": {"id": course["id"]}}
+    query = {
+        "query": "query Q($id: ID!) { course(id: $id) { title } }",
+        "variables": {"id": course["id"]},
+    }
     response = await platform.http.post(platform.url, json=query, headers=MULTIPART)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json; charset=utf-8"
@@ -130,3 +134,24 @@ async def test_closing_the_gateway_ends_the_stream(platform: Platform) -> None:
     await platform.wait_for_subscribers(user, 0)
     refused = await platform.http.post(platform.url, json={"query": LIVE}, headers=headers)
     assert refused.status_code == 503
+
+
+async def test_the_stream_ends_when_the_token_expires(make_platform: PlatformFactory) -> None:
+    async with make_platform(auth=gateway_auth(leeway_seconds=1)) as platform:
+        user = fresh_learner(platform.subgraphs)
+        token = identity_provider().token(user, exp=int(time.time()) + 2)
+        headers = {**MULTIPART, "authorization": f"Bearer {token}"}
+        started = time.monotonic()
+        async with platform.http.stream(
+            "POST", platform.url, json={"query": LIVE}, headers=headers
+        ) as response:
+            parts = MultipartReader(response)
+            assert await parts.next() == {}
+            await platform.wait_for_subscribers(user, 1)
+            ended = await parts.next()
+            assert await parts.next() is None
+        # exp (2 s) plus the leeway (1 s), not before; nothing more is sent under it.
+        assert 1.5 <= time.monotonic() - started < 6
+        assert ended["payload"] is None
+        assert [e["extensions"]["code"] for e in ended["errors"]] == ["UNAUTHENTICATED"]
+        await platform.wait_for_subscribers(user, 0)

@@ -82,7 +82,15 @@ async def test_persisted_subscription_by_hash_over_get(make_platform: PlatformFa
             assert response.status_code == 200
             events = SseReader(response)
             await platform.wait_for_subscribers(user, 1)
-            await platform.complete_lesson(user, lesson["id"])
+            completed = await platform.http.post(  # the app's mutation, by hash too
+                platform.url,
+                json={
+                    "variables": {"input": {"lessonId": lesson["id"], "clientMutationId": "a"}},
+                    "extensions": persisted(manifest_id("CompleteLesson")),
+                },
+                headers=as_user(user),
+            )
+            assert "errors" not in completed.json()
             event, payload = await events.next()
     assert event == "next"
     assert payload["data"]["progressUpdated"]["lesson"]["id"] == lesson["id"]
@@ -110,16 +118,17 @@ async def test_request_errors_are_a_next_event_then_complete(platform: Platform)
         events = SseReader(response)
         event, payload = await events.next()
         assert event == "next"
-        assert [e["extensions"]["code"] for e in payload["errors"]] == [
-            "GRAPHQL_VALIDATION_FAILED"
-        ]
+        assert [e["extensions"]["code"] for e in payload["errors"]] == ["GRAPHQL_VALIDATION_FAILED"]
         assert await events.next() == ("complete", None)
         assert await events.ended()
 
 
 async def test_a_query_is_one_next_then_complete(platform: Platform) -> None:
     course = platform.subgraphs.data.courses[0]
-    query = {"query": "query Q($id: ID!) { course(id: $id) { title } }", "variables": {"id": course["id"]}}
+    query = {
+        "query": "query Q($id: ID!) { course(id: $id) { title } }",
+        "variables": {"id": course["id"]},
+    }
     async with platform.http.stream("POST", platform.url, json=query, headers=SSE) as response:
         events = SseReader(response)
         assert await events.next() == ("next", {"data": {"course": {"title": course["title"]}}})
@@ -144,7 +153,10 @@ async def test_upstream_failure_ends_the_stream_with_the_error(
                 event, payload = await events.next()
                 assert event == "next"
                 [error] = payload["errors"]
-                assert error["extensions"] == {"code": "SUBGRAPH_FETCH_FAILED", "service": "progress"}
+                assert error["extensions"] == {
+                    "code": "SUBGRAPH_FETCH_FAILED",
+                    "service": "progress",
+                }
                 assert await events.next() == ("complete", None)
                 assert await events.ended()
     finally:

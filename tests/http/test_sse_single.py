@@ -17,9 +17,14 @@ from tests.subscriptions.helpers import Platform, as_user, fresh_learner, lesson
 TOKEN = "x-graphql-event-stream-token"
 
 
-async def reserve(platform: Platform, user: str | None) -> str:
-    headers = as_user(user) if user else {}
-    response = await platform.http.put(platform.url, headers=headers)
+def caller(user: str) -> dict[str, str]:
+    """The caller's ``Authorization``, minted once: every request with a stream token must
+    carry the reservation's own credential."""
+    return as_user(user)
+
+
+async def reserve(platform: Platform, auth: dict[str, str]) -> str:
+    response = await platform.http.put(platform.url, headers=auth)
     assert response.status_code == 201, response.text
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
     return response.text
@@ -31,8 +36,8 @@ def code(response: httpx.Response) -> str:
 
 
 @contextlib.asynccontextmanager
-async def stream(platform: Platform, token: str, user: str | None) -> AsyncIterator[SseReader]:
-    headers = {**SSE, TOKEN: token, **(as_user(user) if user else {})}
+async def stream(platform: Platform, token: str, auth: dict[str, str]) -> AsyncIterator[SseReader]:
+    headers = {**SSE, TOKEN: token, **auth}
     async with platform.http.stream("GET", platform.url, headers=headers) as response:
         assert response.status_code == 200, await response.aread()
         assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
@@ -40,26 +45,32 @@ async def stream(platform: Platform, token: str, user: str | None) -> AsyncItera
 
 
 async def run(
-    platform: Platform, token: str, user: str | None, op_id: str | None, query: str, **variables: Any
+    platform: Platform,
+    token: str,
+    auth: dict[str, str],
+    op_id: str | None,
+    query: str,
+    **variables: Any,
 ) -> httpx.Response:
     extensions = {"operationId": op_id} if op_id is not None else {}
     body = {"query": query, "variables": variables, "extensions": extensions}
-    headers = {TOKEN: token, **(as_user(user) if user else {})}
+    headers = {TOKEN: token, **auth}
     return await platform.http.post(platform.url, json=body, headers=headers)
 
 
 async def test_operations_on_one_stream_by_id(platform: Platform) -> None:
     data = platform.subgraphs.data
     user = fresh_learner(platform.subgraphs)
+    auth = caller(user)
     course = data.courses[0]
     lesson = lessons_of(platform.subgraphs, course["id"])[0]
-    token = await reserve(platform, user)
-    async with stream(platform, token, user) as events:
-        accepted = await run(platform, token, user, "live", LIVE)
+    token = await reserve(platform, auth)
+    async with stream(platform, token, auth) as events:
+        accepted = await run(platform, token, auth, "live", LIVE)
         assert accepted.status_code == 202
         await platform.wait_for_subscribers(user, 1)
         query = "query Q($id: ID!) { course(id: $id) { title } }"
-        assert (await run(platform, token, user, "q", query, id=course["id"])).status_code == 202
+        assert (await run(platform, token, auth, "q", query, id=course["id"])).status_code == 202
         assert await events.next() == (
             "next",
             {"id": "q", "payload": {"data": {"course": {"title": course["title"]}}}},
@@ -71,7 +82,7 @@ async def test_operations_on_one_stream_by_id(platform: Platform) -> None:
         progress = message["payload"]["data"]["progressUpdated"]
         assert without_time(progress) == expected_event(data, user, lesson["id"], 1)
         # The client stops the subscription: its upstream subscription is closed.
-        headers = {TOKEN: token, **as_user(user)}
+        headers = {TOKEN: token, **auth}
         stopped = await platform.http.delete(
             platform.url, params={"operationId": "live"}, headers=headers
         )
@@ -88,26 +99,28 @@ async def test_closing_the_stream_stops_its_operations_and_forgets_the_token(
     platform: Platform,
 ) -> None:
     user = fresh_learner(platform.subgraphs)
-    token = await reserve(platform, user)
-    async with stream(platform, token, user):
-        assert (await run(platform, token, user, "a", LIVE)).status_code == 202
-        assert (await run(platform, token, user, "b", LIVE)).status_code == 202
+    auth = caller(user)
+    token = await reserve(platform, auth)
+    async with stream(platform, token, auth):
+        assert (await run(platform, token, auth, "a", LIVE)).status_code == 202
+        assert (await run(platform, token, auth, "b", LIVE)).status_code == 202
         await platform.wait_for_subscribers(user, 2)
     await platform.wait_for_subscribers(user, 0)
-    late = await run(platform, token, user, "c", LIVE)
+    late = await run(platform, token, auth, "c", LIVE)
     assert late.status_code == 404 and code(late) == "STREAM_NOT_FOUND"
 
 
 async def test_unknown_token_or_other_credentials_find_no_stream(platform: Platform) -> None:
     user, other = fresh_learner(platform.subgraphs, 0), fresh_learner(platform.subgraphs, 1)
-    token = await reserve(platform, user)
+    auth = caller(user)
+    token = await reserve(platform, auth)
     for response in (
         await platform.http.get(platform.url, headers={**SSE, TOKEN: "no-such-token"}),
-        await run(platform, "no-such-token", user, "x", LIVE),
+        await run(platform, "no-such-token", auth, "x", LIVE),
         # The token alone is not enough: it opens nothing under another credential.
         await platform.http.get(platform.url, headers={**SSE, TOKEN: token, **as_user(other)}),
         await platform.http.get(platform.url, headers={**SSE, TOKEN: token}),
-        await run(platform, token, other, "x", LIVE),
+        await run(platform, token, caller(other), "x", LIVE),
     ):
         assert response.status_code == 404
         assert code(response) == "STREAM_NOT_FOUND"
@@ -115,37 +128,40 @@ async def test_unknown_token_or_other_credentials_find_no_stream(platform: Platf
 
 async def test_one_stream_per_reservation(platform: Platform) -> None:
     user = fresh_learner(platform.subgraphs)
-    token = await reserve(platform, user)
-    async with stream(platform, token, user):
-        headers = {**SSE, TOKEN: token, **as_user(user)}
+    auth = caller(user)
+    token = await reserve(platform, auth)
+    async with stream(platform, token, auth):
+        headers = {**SSE, TOKEN: token, **auth}
         second = await platform.http.get(platform.url, headers=headers)
         assert second.status_code == 409 and code(second) == "STREAM_ALREADY_OPEN"
 
 
 async def test_operation_ids_are_required_and_unique(platform: Platform) -> None:
     user = fresh_learner(platform.subgraphs)
-    token = await reserve(platform, user)
-    async with stream(platform, token, user):
-        missing = await run(platform, token, user, None, LIVE)
+    auth = caller(user)
+    token = await reserve(platform, auth)
+    async with stream(platform, token, auth):
+        missing = await run(platform, token, auth, None, LIVE)
         assert missing.status_code == 400 and code(missing) == "MISSING_OPERATION_ID"
-        assert (await run(platform, token, user, "same", LIVE)).status_code == 202
-        duplicate = await run(platform, token, user, "same", LIVE)
+        assert (await run(platform, token, auth, "same", LIVE)).status_code == 202
+        duplicate = await run(platform, token, auth, "same", LIVE)
         assert duplicate.status_code == 409 and code(duplicate) == "OPERATION_ID_IN_USE"
-        headers = {TOKEN: token, **as_user(user)}
+        headers = {TOKEN: token, **auth}
         no_id = await platform.http.delete(platform.url, headers=headers)
         assert no_id.status_code == 400 and code(no_id) == "MISSING_OPERATION_ID"
 
 
 async def test_a_refused_operation_is_an_http_error(platform: Platform) -> None:
     user = fresh_learner(platform.subgraphs)
-    token = await reserve(platform, user)
-    async with stream(platform, token, user) as events:
-        refused = await run(platform, token, user, "bad", "subscription { nope }")
+    auth = caller(user)
+    token = await reserve(platform, auth)
+    async with stream(platform, token, auth) as events:
+        refused = await run(platform, token, auth, "bad", "subscription { nope }")
         assert refused.status_code == 400
         assert code(refused) == "GRAPHQL_VALIDATION_FAILED"
         # Nothing about it on the stream; the id is free again.
         query = "{ __typename }"
-        assert (await run(platform, token, user, "bad", query)).status_code == 202
+        assert (await run(platform, token, auth, "bad", query)).status_code == 202
         assert await events.next() == (
             "next",
             {"id": "bad", "payload": {"data": {"__typename": "Query"}}},
@@ -165,11 +181,11 @@ async def test_reservations_per_caller_and_overall_are_bounded(
     limits = {"max_reservations_per_caller": 2, "max_reservations": 3}
     async with make_platform(server={"http_subscriptions": limits}) as platform:
         first, second = fresh_learner(platform.subgraphs, 0), fresh_learner(platform.subgraphs, 1)
-        await reserve(platform, first)
-        await reserve(platform, first)
+        await reserve(platform, caller(first))
+        await reserve(platform, caller(first))
         over = await platform.http.put(platform.url, headers=as_user(first))
         assert over.status_code == 429 and code(over) == "TOO_MANY_STREAMS"
-        await reserve(platform, second)
+        await reserve(platform, caller(second))
         full = await platform.http.put(platform.url, headers=as_user(second))
         assert full.status_code == 503 and code(full) == "STREAM_RESERVATIONS_EXHAUSTED"
 
@@ -178,9 +194,10 @@ async def test_a_reservation_never_connected_expires(make_platform: PlatformFact
     limits = {"reservation_timeout_seconds": 0.1, "max_reservations_per_caller": 1}
     async with make_platform(server={"http_subscriptions": limits}) as platform:
         user = fresh_learner(platform.subgraphs)
-        token = await reserve(platform, user)
+        auth = caller(user)
+        token = await reserve(platform, auth)
         await asyncio.sleep(0.3)
-        headers = {**SSE, TOKEN: token, **as_user(user)}
+        headers = {**SSE, TOKEN: token, **auth}
         late = await platform.http.get(platform.url, headers=headers)
         assert late.status_code == 404 and code(late) == "STREAM_NOT_FOUND"
-        await reserve(platform, user)  # the expired one no longer counts for the caller
+        await reserve(platform, auth)  # the expired one no longer counts for the caller
