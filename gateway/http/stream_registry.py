@@ -2,13 +2,15 @@
 the gateway ends.
 
 Each running SSE or multipart operation registers a ``stop`` callback while it runs;
-``Gateway.close`` calls them all (each stream then ends as its protocol says: ``complete``,
-or the closing multipart delimiter) and refuses new streams.
+``Gateway.close`` and the server's shutdown (``shutdown_all``) call them all (each stream
+then ends as its protocol says: ``complete``, or the closing multipart delimiter) and
+refuse new streams.
 """
 
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Callable, Iterator
 
 #: The HTTP stream transports (the websocket's are counted by its ``ConnectionRegistry``).
@@ -17,6 +19,7 @@ TRANSPORTS = ("sse", "multipart")
 
 class StreamRegistry:
     def __init__(self) -> None:
+        _REGISTRIES.add(self)
         #: Subscriptions open now, per transport.
         self.open: dict[str, int] = dict.fromkeys(TRANSPORTS, 0)
         #: Subscription events delivered, per transport (only grows).
@@ -57,3 +60,15 @@ class StreamRegistry:
         self.closing = True
         for stop in list(self._stops):
             stop()
+
+
+#: Every registry of this process, so that the server's shutdown can end their streams.
+_REGISTRIES: weakref.WeakSet[StreamRegistry] = weakref.WeakSet()
+
+
+def shutdown_all() -> None:
+    """End every HTTP stream of this process (the server is shutting down): unlike a
+    websocket, which uvicorn closes with 1012 at once, a streamed response would otherwise
+    hold the shutdown for ``server.graceful_shutdown_seconds`` and then be cut."""
+    for registry in list(_REGISTRIES):
+        registry.shutdown()
