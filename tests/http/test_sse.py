@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from tests.http.conftest import PlatformFactory
 from tests.http.helpers import (
     LIVE,
     MANIFEST,
+    MULTIPART,
     SSE,
     SseReader,
     expected_event,
@@ -50,19 +53,25 @@ async def test_subscription_streams_events_with_fields_of_all_three_subgraphs(
     assert platform.gateway.http_streams.events["sse"] == 1
 
 
-async def test_a_disconnect_leaves_no_task_behind(platform: Platform) -> None:
+@pytest.mark.parametrize("accept", [SSE, MULTIPART], ids=["sse", "multipart"])
+async def test_disconnects_leave_no_task_behind(platform: Platform, accept: dict[str, str]) -> None:
     user = fresh_learner(platform.subgraphs)
+    auth = as_user(user)
     await asyncio.sleep(0.05)
     before = len(asyncio.all_tasks())
-    for _ in range(5):
+    for _ in range(100):
         async with platform.http.stream(
-            "POST", platform.url, json={"query": LIVE}, headers={**SSE, **as_user(user)}
+            "POST", platform.url, json={"query": LIVE}, headers={**accept, **auth}
         ) as response:
             assert response.status_code == 200
             await platform.wait_for_subscribers(user, 1)
         await platform.wait_for_subscribers(user, 0)
-    # Every task of those streams (pump, watcher, producer, upstream) has ended.
+    # Every task of those streams (pump, watcher, producer, upstream) has ended, and
+    # nothing of them is left registered.
     await wait_until(lambda: len(asyncio.all_tasks()) <= before, "the tasks to end")
+    streams = platform.gateway.http_streams
+    assert streams.open == {"sse": 0, "multipart": 0}
+    assert not streams._stops
 
 
 async def test_persisted_subscription_by_hash_over_get(make_platform: PlatformFactory) -> None:
