@@ -102,8 +102,11 @@ async def test_closing_the_stream_stops_its_operations_and_forgets_the_token(
     auth = caller(user)
     token = await reserve(platform, auth)
     async with stream(platform, token, auth):
-        assert (await run(platform, token, auth, "a", LIVE)).status_code == 202
-        assert (await run(platform, token, auth, "b", LIVE)).status_code == 202
+        # Two distinct subscriptions (identical ones may share one upstream).
+        courses = [c["id"] for c in platform.subgraphs.data.courses[:2]]
+        for op_id, course in zip("ab", courses, strict=True):
+            accepted = await run(platform, token, auth, op_id, LIVE, courseId=course)
+            assert accepted.status_code == 202
         await platform.wait_for_subscribers(user, 2)
     await platform.wait_for_subscribers(user, 0)
     late = await run(platform, token, auth, "c", LIVE)
