@@ -196,3 +196,21 @@ async def test_sse_can_be_turned_off(make_platform: PlatformFactory) -> None:
         assert plain.json()["errors"][0]["extensions"]["code"] == (
             "SUBSCRIPTION_NOT_SUPPORTED_OVER_HTTP"
         )
+
+
+async def test_a_rate_limit_is_an_http_429_the_client_can_back_off_on(
+    make_platform: PlatformFactory,
+) -> None:
+    limits = {"operations": {"per_second": 0.01, "burst": 1}}
+    async with make_platform(rate_limits=limits) as platform:
+        auth = as_user(fresh_learner(platform.subgraphs))
+        query = {"query": "{ __typename }"}
+        async with platform.http.stream(
+            "POST", platform.url, json=query, headers={**SSE, **auth}
+        ) as first:
+            assert first.status_code == 200
+        second = await platform.http.post(platform.url, json=query, headers={**SSE, **auth})
+    # Not a `next` in a stream: graphql-sse clients retry a failed connection with backoff.
+    assert second.status_code == 429
+    assert "retry-after" in second.headers
+    assert second.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
