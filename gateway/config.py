@@ -214,7 +214,12 @@ def _default_text(value: Any) -> str:
         return "unset"
     if isinstance(value, str):
         return f"`{value}`"
-    text = yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+    text = (
+        yaml.safe_dump(value, default_flow_style=True, width=10_000)
+        .strip()
+        .removesuffix("...")
+        .strip()
+    )
     return f"`{text}`"
 
 

@@ -48,6 +48,7 @@ from gateway.execution.inflight import InFlight
 from gateway.execution.resilience import Resilience
 from gateway.execution.shaping import Shaper
 from gateway.execution.transport import SubgraphTransport
+from gateway.http.stream_registry import StreamRegistry
 from gateway.introspection import introspect
 from gateway.limits import CostReport, cost_requested, limits_extensions
 from gateway.observability.tracing import shaping_span
@@ -131,6 +132,8 @@ class Gateway:
         )
         #: Running subscriptions of every transport: shared upstreams, limits.
         self.subscription_hub = SubscriptionHub(config.subscriptions)
+        #: Operations streamed over HTTP (SSE, multipart): closing the gateway ends them.
+        self.http_streams = StreamRegistry()
 
     @classmethod
     async def create(
@@ -191,6 +194,7 @@ class Gateway:
 
     async def close(self) -> None:
         # Subscriptions first: their events may still need the transport.
+        self.http_streams.shutdown()
         await self.websockets.shutdown()
         # Mutations whose clients left still need the transport to finish.
         await self.mutations.close(self.config.engine.subgraph_timeout_seconds)
@@ -239,7 +243,7 @@ class Gateway:
         """Every step before execution, for every transport: the document (text or
         persisted), parse and validate (with the limit rules), the operation, variables,
         cost, plan. Raises a ``GatewayError``; ``subscriptions`` is True only for the
-        websocket, the one transport that can carry a subscription's stream."""
+        transports that can carry a subscription's stream (websocket, SSE, multipart)."""
         state = self.state
         await self.steps.request_received(context)
         text = await self.persisted.resolve(params, context)
@@ -250,7 +254,13 @@ class Gateway:
         await self.steps.validated(context, document)
         operation = select_operation(document.operations, params.operation_name)
         kind = operation.operation.value
-        if context.method == "GET" and kind != "query":
+        # GET runs no mutation; a subscription only where it can stream (SSE, multipart:
+        # persisted subscriptions are sent by hash over GET).
+        if (
+            context.method == "GET"
+            and kind != "query"
+            and not (kind == "subscription" and subscriptions)
+        ):
             raise MethodNotAllowed(
                 f"Only queries may be sent with GET; this is a {kind}. Use POST.",
                 headers={"allow": "POST"},
@@ -282,7 +292,9 @@ class Gateway:
         if not self.config.subscriptions.enabled:
             return "Subscriptions are disabled on this gateway (subscriptions.enabled)."
         return (
-            "Subscriptions are not served over HTTP: open a websocket to this same URL "
+            "Subscriptions are not served as a single HTTP response: accept "
+            "text/event-stream (GraphQL over SSE) or multipart/mixed;subscriptionSpec=1.0 "
+            "(Apollo's multipart subscriptions), or open a websocket to this same URL "
             f"({self.config.server.graphql_path}) with the graphql-transport-ws subprotocol."
         )
 

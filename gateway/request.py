@@ -57,8 +57,9 @@ class RequestContext:
     headers: Headers = field(default_factory=dict)
     #: Set by steps of the pipeline for later steps.
     state: dict[str, Any] = field(default_factory=dict)
-    #: "http" for GraphQL over HTTP, "websocket" for an operation on a websocket.
-    transport: Literal["http", "websocket"] = "http"
+    #: "http" for GraphQL over HTTP, "websocket" for an operation on a websocket, "sse"
+    #: and "multipart" for one streamed over HTTP (GraphQL over SSE, Apollo's multipart).
+    transport: Literal["http", "websocket", "sse", "multipart"] = "http"
     #: The peer's IP address as the server saw it (a proxy's, behind one). None: unknown.
     client_ip: str | None = None
     #: The verified caller; None until the authentication step has run.

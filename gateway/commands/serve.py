@@ -20,6 +20,7 @@ from typing import Any
 import uvicorn
 
 from gateway.config import ENV_CONFIG_FILE, ConfigError, GatewayConfig, load_config
+from gateway.http import stream_registry
 from gateway.http.app import create_app
 from gateway.observability.metrics import prepare_multiprocess
 from gateway.supergraph import Supergraph
@@ -82,7 +83,8 @@ def _supergraph_problem(config: GatewayConfig) -> str | None:
 
 
 class _Server(uvicorn.Server):
-    """Prints the endpoint's URL once start-up has succeeded (scripts wait for it)."""
+    """Prints the endpoint's URL once start-up has succeeded (scripts wait for it); ends
+    the HTTP subscription streams when shutdown begins."""
 
     def __init__(self, config: uvicorn.Config, url: str) -> None:
         super().__init__(config)
@@ -92,6 +94,12 @@ class _Server(uvicorn.Server):
         await super().startup(sockets)
         if not self.should_exit:
             print(f"gateway: {self.url}", flush=True)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # SSE and multipart streams end first (``complete``, ``--graphql--``): clients
+        # resubscribe elsewhere instead of holding the graceful shutdown open.
+        stream_registry.shutdown_all()
+        await super().shutdown(sockets)
 
 
 def _uvicorn_options(config: GatewayConfig) -> dict[str, Any]:

@@ -5,7 +5,8 @@
         └── CORSMiddleware               server.cors (only when origins are configured)
             └── CompressionMiddleware    brotli/gzip by Accept-Encoding, above a size
                 └── Starlette router
-                    ├── {graphql_path}          GraphQL over HTTP (+ GraphiQL for browsers)
+                    ├── {graphql_path}          GraphQL over HTTP (+ GraphiQL for browsers),
+                    │                           over SSE and Apollo's multipart (streams)
                     ├── {graphql_path} (ws)     graphql-transport-ws
                     ├── /graphiql-assets/...    GraphiQL's vendored files
                     ├── /health                 liveness
@@ -76,6 +77,7 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
         body_timeout_seconds=server.body_timeout_seconds,
         batch_runner=BatchRunner(parallel=server.batching.parallel),
         graphiql=GraphiQLPage(server.graphql_path) if config.graphiql_enabled else None,
+        http_subscriptions=server.http_subscriptions if config.subscriptions.enabled else None,
     )
     routes: list[BaseRoute] = [
         Route(server.graphql_path, endpoint),
@@ -102,7 +104,8 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
             Middleware(
                 CORSMiddleware,
                 allow_origins=cors.allow_origins,
-                allow_methods=["GET", "POST"],
+                # PUT and DELETE: GraphQL over SSE's single connection mode.
+                allow_methods=["GET", "POST", "PUT", "DELETE"],
                 allow_headers=cors.allow_headers,
                 allow_credentials=cors.allow_credentials,
                 max_age=cors.max_age_seconds,

@@ -51,10 +51,39 @@ class CorsConfig(_Section):
             "apollo-require-preflight",
             "x-apollo-operation-name",
             "graphql-require-preflight",
+            "x-graphql-event-stream-token",
         ]
     )
     #: Seconds a browser may cache a preflight answer.
     max_age_seconds: int = Field(default=600, ge=0)
+
+
+class HttpSubscriptionsConfig(_Section):
+    """Subscriptions over plain HTTP (docs/subscriptions.md). Both need
+    ``subscriptions.enabled``; off, a subscription over HTTP is refused with
+    ``SUBSCRIPTION_NOT_SUPPORTED_OVER_HTTP`` as when the client accepts neither format."""
+
+    #: Serve GraphQL over Server-Sent Events (the graphql-sse protocol, both modes) to
+    #: clients that accept ``text/event-stream``.
+    sse: bool = True
+    #: Serve Apollo's multipart HTTP subscriptions to clients that accept
+    #: ``multipart/mixed;subscriptionSpec=1.0``.
+    multipart: bool = True
+    #: Seconds of silence after which an SSE stream gets a keep-alive comment (``:``),
+    #: so proxies do not close an idle stream.
+    sse_keepalive_seconds: float = Field(default=12.0, gt=0)
+    #: Seconds of silence after which a multipart subscription gets a heartbeat part
+    #: (``{}``), as Apollo's router does (clients ignore it).
+    multipart_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    #: Most SSE single-connection reservations (``PUT``) at once, over every caller; one
+    #: more is refused with 503 ``STREAM_RESERVATIONS_EXHAUSTED``.
+    max_reservations: int = Field(default=10_000, ge=1)
+    #: Most SSE single-connection reservations one caller (its user id; the client IP
+    #: when anonymous) holds at once; one more is a 429 ``TOO_MANY_STREAMS``.
+    max_reservations_per_caller: int = Field(default=8, ge=1)
+    #: Seconds a reservation waits for its event stream (``GET``); never connected by
+    #: then, it is dropped and its token is unknown.
+    reservation_timeout_seconds: float = Field(default=30.0, gt=0)
 
 
 class ServerConfig(_Section):
@@ -96,3 +125,5 @@ class ServerConfig(_Section):
     compression: CompressionConfig = Field(default_factory=CompressionConfig)
     #: Cross-origin requests from browsers (CORS).
     cors: CorsConfig = Field(default_factory=CorsConfig)
+    #: Subscriptions over HTTP: Server-Sent Events and Apollo's multipart protocol.
+    http_subscriptions: HttpSubscriptionsConfig = Field(default_factory=HttpSubscriptionsConfig)

@@ -7,8 +7,8 @@ custom header. Such a request runs here only if it proves it is not simple:
 
 - a ``Content-Type`` other than those three (``application/json`` on a POST, say), or
 - a non-empty preflight header: ``apollo-require-preflight`` or
-  ``x-apollo-operation-name`` (Apollo's web, iOS and Kotlin clients send them), or
-  ``graphql-require-preflight``.
+  ``x-apollo-operation-name`` (Apollo's web, iOS and Kotlin clients send them),
+  ``graphql-require-preflight``, or graphql-sse's ``x-graphql-event-stream-token``.
 
 Otherwise: ``CSRF_PREVENTED``, 400, before the request is read. A site cannot make a
 victim's browser send either without a preflight, which CORS (``server.cors``) answers.
@@ -27,6 +27,8 @@ PREFLIGHT_HEADERS = (
     "apollo-require-preflight",
     "x-apollo-operation-name",
     "graphql-require-preflight",
+    # GraphQL over SSE's stream token (gateway.http.sse_single): a custom header.
+    "x-graphql-event-stream-token",
 )
 
 

@@ -11,6 +11,11 @@ One request, top to bottom:
 5. answer with the status the media type calls for (``status_for``).
 
 Errors found in steps 1-3 make the request not well-formed: a 4xx in every media type.
+
+Subscriptions over HTTP (``server.http_subscriptions``): a client that names
+``text/event-stream`` or ``multipart/mixed;subscriptionSpec=1.0`` in ``Accept`` gets its
+operation streamed (``gateway.http.streaming``); requests of GraphQL over SSE's single
+connection mode (a ``PUT``, or a stream token) go to ``gateway.http.sse_single``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from starlette.types import Receive, Scope, Send
 from gateway.caching.http import etag, matching_tag
 from gateway.errors import GatewayError, RequestError
 from gateway.http.batching import BatchRunner
+from gateway.http.config import HttpSubscriptionsConfig
 from gateway.http.csrf import check_csrf
 from gateway.http.decoding import DecodeLimits, decode_post_body, decode_query_string
 from gateway.http.disconnect import client_gone, unless_disconnected
@@ -40,10 +46,14 @@ from gateway.http.errors import (
 from gateway.http.negotiation import (
     APPLICATION_JSON,
     GRAPHQL_RESPONSE_JSON,
+    StreamTransport,
     choose_response_type,
+    choose_stream_transport,
     prefers_html,
     request_body_is_json,
 )
+from gateway.http.sse_single import SingleConnection
+from gateway.http.streaming import StreamEndpoint
 from gateway.pipeline import Gateway
 from gateway.request import GraphQLParams, Outcome, RequestContext
 from gateway.types import JSON
@@ -73,6 +83,7 @@ class GraphQLEndpoint:
         body_timeout_seconds: float = 30.0,
         batch_runner: BatchRunner,
         graphiql: Callable[[Request], Response] | None = None,
+        http_subscriptions: HttpSubscriptionsConfig | None = None,
     ) -> None:
         self.gateway = gateway
         self.limits = limits
@@ -80,6 +91,28 @@ class GraphQLEndpoint:
         self.body_timeout_seconds = body_timeout_seconds
         self.batch_runner = batch_runner
         self.graphiql = graphiql
+        # -- subscriptions over HTTP (None: refused as SUBSCRIPTION_NOT_SUPPORTED_OVER_HTTP)
+        self.stream_transports: frozenset[StreamTransport] = frozenset()
+        self.streams: StreamEndpoint | None = None
+        self.single_connection: SingleConnection | None = None
+        self.allowed_methods = "GET, POST"
+        if http_subscriptions is not None:
+            subs = http_subscriptions
+            offered: list[StreamTransport] = []
+            if subs.sse:
+                offered.append("sse")
+            if subs.multipart:
+                offered.append("multipart")
+            self.stream_transports = frozenset(offered)
+            self.streams = StreamEndpoint(
+                gateway,
+                sse_keepalive_seconds=subs.sse_keepalive_seconds,
+                multipart_heartbeat_seconds=subs.multipart_heartbeat_seconds,
+                status_for=status_for,
+            )
+            if subs.sse:
+                self.single_connection = SingleConnection(gateway, subs, self._decode)
+                self.allowed_methods = "GET, POST, PUT, DELETE"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -88,22 +121,31 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         accept = request.headers.get("accept")
+        if self.single_connection is not None:
+            answer = await self.single_connection.handle(request)
+            if answer is not None:
+                return answer
         if request.method not in ("GET", "POST"):
             error: GatewayError = HTTPMethodNotAllowed(
                 f"{request.method} is not supported; use GET or POST",
-                headers={"Allow": "GET, POST"},
+                headers={"Allow": self.allowed_methods},
             )
             return self._respond(error_body(error), error.status, APPLICATION_JSON, error.headers)
         if request.method == "GET" and self.graphiql is not None and _wants_ide(request):
             return self.graphiql(request)
         media_type = choose_response_type(accept)
+        stream = choose_stream_transport(accept)
+        if stream not in self.stream_transports:
+            stream = None
         try:
-            if media_type is None:
+            if media_type is None and stream is None:
                 raise NotAcceptable(
                     f"cannot answer in any type of Accept: {accept!r}; accept "
                     f"{GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}"
                 )
             decoded = await self._decode(request)
+            if media_type is None and isinstance(decoded, list):
+                raise NotAcceptable(f"a batch is answered in {APPLICATION_JSON}; accept it")
             if request.method == "GET":
                 # A POST a browser may send without a preflight has a simple content type:
                 # ``_decode`` refused those (415). Nothing has run yet.
@@ -118,6 +160,9 @@ class GraphQLEndpoint:
             headers=_headers(request),
             client_ip=client.host if client is not None else None,
         )
+        if stream is not None and self.streams is not None and not isinstance(decoded, list):
+            return await self.streams.respond(stream, decoded, context, accept)
+        assert media_type is not None
         if isinstance(decoded, list):
             # Each item gets its own context (``copy``): steps must not see another's facts.
             run = self.batch_runner.run(self.gateway(), decoded, context.copy)

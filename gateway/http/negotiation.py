@@ -9,7 +9,7 @@ client that names both equally gets the former; one that names neither (``*/*``,
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 GRAPHQL_RESPONSE_JSON: Final = "application/graphql-response+json"
 APPLICATION_JSON: Final = "application/json"
@@ -106,3 +106,59 @@ def request_body_is_json(content_type: str | None) -> tuple[bool, str]:
         ):
             return False, f"charset {value.strip()!r} is not supported; send UTF-8"
     return True, ""
+
+
+# -- Streamed subscriptions: GraphQL over SSE, Apollo's multipart HTTP ------------------
+# Kept apart from the JSON negotiation above: a stream transport is chosen only when the
+# client names it explicitly (a wildcard never opens a stream), and is only used for an
+# operation that streams (docs/http.md, "Accept negotiation").
+
+TEXT_EVENT_STREAM: Final = "text/event-stream"
+MULTIPART_MIXED: Final = "multipart/mixed"
+#: The ``subscriptionSpec`` parameter value of Apollo's multipart subscriptions.
+SUBSCRIPTION_SPEC: Final = "1.0"
+
+StreamTransport = Literal["sse", "multipart"]
+
+
+def _media_params(item: str) -> tuple[str, dict[str, str]]:
+    """One media range of an ``Accept`` header: its type and parameters (names lower-cased,
+    values unquoted)."""
+    media, *params = (part.strip() for part in item.split(";"))
+    values: dict[str, str] = {}
+    for param in params:
+        name, _, value = param.partition("=")
+        values[name.strip().lower()] = value.strip().strip('"').strip("'")
+    return media.lower(), values
+
+
+def _q(params: dict[str, str]) -> float:
+    try:
+        return min(max(float(params.get("q", "1")), 0.0), 1.0)
+    except ValueError:
+        return 0.0
+
+
+def choose_stream_transport(accept: str | None) -> StreamTransport | None:
+    """The stream transport the client asks for by name, or None.
+
+    ``multipart`` for ``multipart/mixed`` with ``subscriptionSpec=1.0`` (quoted or not:
+    Apollo Client sends it bare, Apollo iOS quoted); ``sse`` for ``text/event-stream``.
+    With both, the higher q wins (multipart on a tie: only Apollo's clients send it).
+    """
+    if not accept:
+        return None
+    best: tuple[float, StreamTransport] | None = None
+    for item in accept.split(","):
+        media, params = _media_params(item)
+        q = _q(params)
+        transport: StreamTransport | None = None
+        if media == TEXT_EVENT_STREAM:
+            transport = "sse"
+        elif media == MULTIPART_MIXED and params.get("subscriptionspec") == SUBSCRIPTION_SPEC:
+            transport = "multipart"
+        if transport is None or q <= 0:
+            continue
+        if best is None or q > best[0] or (q == best[0] and transport == "multipart"):
+            best = (q, transport)
+    return best[1] if best is not None else None

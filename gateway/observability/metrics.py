@@ -129,13 +129,16 @@ class Metrics:
         )
         self.subscriptions_open = Gauge(
             "gateway_subscriptions_open",
-            "Subscriptions open now (graphql-transport-ws).",
+            "Subscriptions open now, by transport (websocket: graphql-transport-ws; sse; "
+            "multipart: Apollo's multipart HTTP).",
+            ["transport"],
             multiprocess_mode="livesum",
             registry=r,
         )
         self.subscription_events = Counter(
             "gateway_subscription_events",
-            "Subscription events delivered to clients.",
+            "Subscription events delivered to clients, by transport.",
+            ["transport"],
             registry=r,
         )
         self.subscriptions = Counter(

@@ -14,8 +14,8 @@ operation that authentication or a rate limit refuses is counted, traced and log
 
 Each subgraph request is observed by the transport's hook (``gateway.observability.fetch``),
 which calls ``fetched``. What the gateway's own objects count (cache sizes, persisted-query
-counters, in-flight sharing, open websockets) is read at most once a second and on each
-scrape (``read_gateway``): a request pays nothing for it.
+counters, in-flight sharing, open websockets and HTTP streams) is read at most once a second
+and on each scrape (``read_gateway``): a request pays nothing for it.
 """
 
 from __future__ import annotations
@@ -251,13 +251,23 @@ class ObservabilityStep(Step):
         if isinstance(store, MemoryStore):
             m.cache_bytes.labels("apq").set(store.weight)
         m.websockets.set(len(gateway.websockets))
-        m.subscriptions_open.set(gateway.websockets.streams())
+        m.subscriptions_open.labels("websocket").set(gateway.websockets.streams())
         self._add(
-            m.subscription_events, ("subscriptions", "events"), gateway.websockets.events_sent
+            m.subscription_events.labels("websocket"),
+            ("subscriptions", "events"),
+            gateway.websockets.events_sent,
         )
         # Shared upstreams and dropped slow consumers (every transport: the hub's).
         m.subscription_upstreams.set(len(gateway.subscription_hub))
         self._add(m.slow_consumers, ("subscriptions", "slow"), gateway.subscription_hub.dropped)
+        streams = gateway.http_streams  # SSE and multipart
+        for transport, count in streams.open.items():
+            m.subscriptions_open.labels(transport).set(count)
+            self._add(
+                m.subscription_events.labels(transport),
+                ("subscription-events", transport),
+                streams.events[transport],
+            )
         for result, count in gateway.persisted.stats.items():
             self._add(m.persisted.labels(result), ("persisted", result), count)
         shared = (("inbound", gateway._in_flight), ("subgraph", gateway.transport._in_flight))

@@ -238,11 +238,19 @@ async def test_repeated_get_parameter(client: httpx.AsyncClient) -> None:
     assert_error(response, 400, "INVALID_PARAMETER")
 
 
-@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("method", ["PATCH", "TRACE"])
 async def test_other_methods(client: httpx.AsyncClient, method: str) -> None:
     response = await client.request(method, "/graphql", headers={"accept": GQL})
     assert_error(response, 405, "METHOD_NOT_ALLOWED")
-    assert response.headers["allow"] == "GET, POST"
+    # PUT and DELETE are GraphQL over SSE's (tests/http/test_sse_single.py).
+    assert response.headers["allow"] == "GET, POST, PUT, DELETE"
+
+
+async def test_put_and_delete_outside_graphql_over_sse(client: httpx.AsyncClient) -> None:
+    # A PUT reserves an event stream, answered in text/plain only.
+    assert_error(await client.put("/graphql", headers={"accept": GQL}), 406, "NOT_ACCEPTABLE")
+    # A DELETE stops an operation of a stream, named by its token.
+    assert_error(await client.delete("/graphql?operationId=1"), 404, "STREAM_NOT_FOUND")
 
 
 async def test_not_acceptable(client: httpx.AsyncClient) -> None:

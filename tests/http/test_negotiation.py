@@ -8,6 +8,7 @@ from gateway.http.negotiation import (
     APPLICATION_JSON,
     GRAPHQL_RESPONSE_JSON,
     choose_response_type,
+    choose_stream_transport,
     parse_accept,
     prefers_html,
     request_body_is_json,
@@ -84,3 +85,28 @@ def test_request_body_is_json(content_type: str | None, ok: bool) -> None:
     is_json, reason = request_body_is_json(content_type)
     assert is_json is ok
     assert bool(reason) is not ok
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, None),
+        ("*/*", None),  # a wildcard never opens a stream
+        ("text/*, multipart/*", None),
+        ("text/event-stream", "sse"),
+        ("Text/Event-Stream;q=0.5, application/json", "sse"),
+        ("text/event-stream;q=0", None),
+        # Apollo Client (bare 1.0), Apollo iOS (quoted), Apollo Kotlin
+        ('multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json', "multipart"),
+        ('multipart/mixed;subscriptionSpec="1.0", application/json', "multipart"),
+        ("multipart/mixed; subscriptionspec='1.0'", "multipart"),
+        ("multipart/mixed;subscriptionSpec=2.0", None),
+        ("multipart/mixed;deferSpec=20220824, application/json", None),  # @defer, not ours
+        ("multipart/mixed", None),
+        ('text/event-stream;q=0.4, multipart/mixed;subscriptionSpec="1.0";q=0.6', "multipart"),
+        ('text/event-stream;q=0.9, multipart/mixed;subscriptionSpec="1.0";q=0.6', "sse"),
+        ('text/event-stream, multipart/mixed;subscriptionSpec="1.0"', "multipart"),
+    ],
+)
+def test_choose_stream_transport(accept: str | None, expected: str | None) -> None:
+    assert choose_stream_transport(accept) == expected

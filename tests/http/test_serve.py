@@ -128,6 +128,26 @@ async def test_serves_and_shuts_down_gracefully(tmp_path: Path) -> None:
             assert "Finished server process" in log
 
 
+async def test_shutdown_ends_event_streams_at_once(tmp_path: Path) -> None:
+    with ThreadedServer(hello_app()) as hello:
+        supergraph = tmp_path / "supergraph.graphql"
+        supergraph.write_text(supergraph_for(f"{hello.url}/graphql"))
+        async with serve(_config(tmp_path, supergraph), tmp_path) as served:
+            async with httpx.AsyncClient(base_url=served.url, timeout=30) as client:
+                # An open GraphQL-over-SSE stream (single connection mode), idle.
+                token = (await client.put("/graphql")).text
+                headers = {"accept": "text/event-stream", "x-graphql-event-stream-token": token}
+                async with client.stream("GET", "/graphql", headers=headers) as stream:
+                    assert stream.status_code == 200
+                    started = time.monotonic()
+                    served.process.send_signal(signal.SIGTERM)
+                    # The stream ends as shutdown begins, not after the graceful 10 s.
+                    await asyncio.wait_for(stream.aread(), 5)
+                status = await asyncio.wait_for(served.process.wait(), 20)
+            assert time.monotonic() - started < 5
+            assert status == -signal.SIGTERM
+
+
 def _without_words(sdl: str) -> str:
     return sdl.replace("  words(count: Int!): [String!]!\n", "")
 

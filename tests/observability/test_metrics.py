@@ -256,12 +256,13 @@ async def test_websocket_connections_and_subscriptions() -> None:
             await asyncio.sleep(0.01)
     assert value(during, "gateway_websocket_connections") == 1
     assert value(after, "gateway_websocket_connections") == 0
-    assert value(during, "gateway_subscriptions_open") == 1
-    assert value(after, "gateway_subscriptions_open") == 0
+    ws = {"transport": "websocket"}
+    assert value(during, "gateway_subscriptions_open", **ws) == 1
+    assert value(after, "gateway_subscriptions_open", **ws) == 0
     assert value(during, "gateway_subscription_upstreams") == 1
     assert value(after, "gateway_subscription_upstreams") == 0
     events = "gateway_subscription_events_total"
-    assert value(during, events) - value(before, events) == 1
+    assert value(during, events, **ws) - value(before, events, **ws) == 1
     started = "gateway_subscriptions_started_total"
     assert value(during, started, operation="Live") - value(before, started, operation="Live") == 1
     requests = "gateway_requests_total"
