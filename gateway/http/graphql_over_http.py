@@ -8,7 +8,9 @@ One request, top to bottom:
 2. negotiate the response media type from ``Accept`` (a browser's GET gets GraphiQL);
 3. decode — the query string, or a size-limited JSON body (an array is a batch);
 4. execute through the pipeline (``Gateway.execute``), each batch item on its own;
-5. answer with the status the media type calls for (``status_for``).
+5. answer with the status the media type calls for (``status_for``); an operation with
+   ``@defer``/``@stream`` from a client that accepts ``multipart/mixed``, in parts
+   (``gateway.http.incremental``).
 
 Errors found in steps 1-3 make the request not well-formed: a 4xx in every media type.
 """
@@ -35,6 +37,7 @@ from gateway.http.errors import (
     UnsupportedMediaType,
     error_body,
 )
+from gateway.http.incremental import accepts_incremental, multipart_response
 from gateway.http.negotiation import (
     APPLICATION_JSON,
     GRAPHQL_RESPONSE_JSON,
@@ -95,6 +98,10 @@ class GraphQLEndpoint:
         if request.method == "GET" and self.graphiql is not None and _wants_ide(request):
             return self.graphiql(request)
         media_type = choose_response_type(accept)
+        # incremental delivery (@defer/@stream): multipart/mixed parts (``incremental.py``)
+        incremental = accepts_incremental(accept)
+        if media_type is None and incremental:
+            media_type = APPLICATION_JSON  # for errors and operations answered whole
         try:
             if media_type is None:
                 raise NotAcceptable(
@@ -120,7 +127,10 @@ class GraphQLEndpoint:
             # Each item gets its own context (``copy``): steps must not see another's facts.
             bodies = await self.batch_runner.run(self.gateway(), decoded, context.copy)
             return self._respond(bodies, 200, media_type)
+        context.incremental = incremental
         outcome = await self.batch_runner.execute_one(self.gateway(), decoded, context)
+        if outcome.rest is not None:
+            return multipart_response(outcome)
         return self._respond(
             outcome.body, status_for(outcome, media_type), media_type, outcome.headers
         )

@@ -52,7 +52,7 @@ async def test_no_join_machinery_in_the_api_schema(gw: KitGateway) -> None:
         ["Boolean", "ID", "Mutation", "Order", "Query", "String", "User"]
     )
     assert sorted(d["name"] for d in body["data"]["__schema"]["directives"]) == snapshot(
-        ["deprecated", "include", "oneOf", "skip", "specifiedBy"]
+        ["defer", "deprecated", "include", "oneOf", "skip", "specifiedBy", "stream"]
     )
     assert gw.sent() == {}
 
