@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import platform
 import statistics
 import time
@@ -65,6 +66,7 @@ async def main(requests: int, delay: float) -> None:
                 rows.append((name, parts, firsts, lasts))
     print(
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.machine()},"
+        f" {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (1 min);"
         f" {requests} requests per case, reviews subgraph delayed {delay * 1000:.0f} ms\n"
     )
     print("| case | parts | first part p50 ms | p95 | complete p50 ms | p95 |")

@@ -6,7 +6,9 @@ does not."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -453,3 +455,54 @@ async def test_stream_on_a_field_that_is_not_a_list_is_refused(gw: KitGateway) -
             }
         ]
     )
+
+
+def merged(parts: list[dict[str, Any]]) -> Any:
+    """What a client holds after applying every part (as Apollo Client merges them)."""
+    data = copy.deepcopy(parts[0]["data"])
+    for part in parts[1:]:
+        for entry in part.get("incremental", []):
+            path = entry["path"]
+            if "items" in entry:
+                held = _at(data, path[:-1])
+                assert isinstance(held, list) and len(held) == path[-1], entry
+                held.extend(entry["items"])
+            else:
+                _merge(_at(data, path), entry["data"])
+    return data
+
+
+def _at(data: Any, path: list[Any]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _merge(target: dict[str, Any], source: dict[str, Any]) -> None:
+    for key, value in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ courses { id ... @defer { title rating } } course(id: "c2") { ... @defer { rating } } }',
+        '{ courses { ... @defer(label: "a") { reviews { body } ... @defer { level { name } } } } }',
+        '{ a: course(id: "c1") { ... @defer { t: title } } b: course(id: "c1") { id } }',
+        "{ ... @defer { courses { tags } } topReview { stars } }",
+        "{ courses { id tags @stream(initialCount: 2) ... @defer { rating s: tags @stream } } }",
+        '{ course(id: "c2") { level { ... @defer { name } } } }',
+    ],
+)
+async def test_parts_merged_are_the_whole_response(gw: KitGateway, query: str) -> None:
+    """Whatever is deferred or streamed, the client ends with the data of the whole
+    response (below a null, as for ``c2``'s level, nothing is sent)."""
+    _, parts = await run_incremental(gw, query)
+    _, whole = await gw.run(query, headers={})
+    assert "errors" not in whole
+    assert parts[-1]["hasNext"] is False
+    assert all(part["hasNext"] for part in parts[:-1])
+    assert merged(parts) == whole["data"]
