@@ -1,7 +1,8 @@
 """A two-subgraph kit for incremental delivery (``@defer``/``@stream``) tests.
 
 ``catalog`` answers courses (an entity, ``Course @key(id)``) with a value type
-(``Level``, no key: it cannot be fetched again on its own); ``reviews`` adds each course's
+(``Level``, no key: it cannot be fetched again on its own), and a union of both
+(``featured``); ``reviews`` adds each course's
 rating and reviews and has a root field of its own. ``reviews`` can be made slow
 (``SlowSubgraph.delay``): the part that needs it must come after the part that does not.
 
@@ -50,8 +51,15 @@ type Query
 {
   courses: [Course!]! @join__field(graph: CATALOG)
   course(id: ID!): Course @join__field(graph: CATALOG)
+  featured: [Featured!]! @join__field(graph: CATALOG)
   topReview: Review @join__field(graph: REVIEWS)
 }
+
+union Featured
+  @join__type(graph: CATALOG)
+  @join__unionMember(graph: CATALOG, member: "Course")
+  @join__unionMember(graph: CATALOG, member: "Level")
+ = Course | Level
 
 type Review
   @join__type(graph: REVIEWS)
@@ -64,9 +72,10 @@ type Review
 
 CATALOG_SDL = """
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-type Query { courses: [Course!]! course(id: ID!): Course }
+type Query { courses: [Course!]! course(id: ID!): Course featured: [Featured!]! }
 type Course @key(fields: "id") { id: ID! title: String! level: Level tags: [String!]! }
 type Level { name: String! description: String! }
+union Featured = Course | Level
 """
 REVIEWS_SDL = """
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -114,6 +123,10 @@ def make_subgraphs(delay: float = 0.0) -> list[KitSubgraph]:
         {
             "Query.courses": lambda _s, _i: catalog.rows("Course"),
             "Query.course": lambda _s, _i, id: catalog.find("Course", {"id": id}),
+            "Query.featured": lambda _s, _i: [
+                {"__typename": "Level", "name": "Expert", "description": "For the bold"},
+                {"__typename": "Course", "id": "c2"},
+            ],
         },
     )
     reviews = SlowSubgraph(

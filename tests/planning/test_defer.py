@@ -364,6 +364,81 @@ QueryPlan {
     )
 
 
+async def test_deferred_type_condition_in_a_union_applies_to_its_type_only(
+    gw: KitGateway,
+) -> None:
+    plan, parts = await run_incremental(
+        gw, "{ featured { ... on Level { name } ... on Course @defer { title rating } } }"
+    )
+    assert plan == snapshot("""\
+QueryPlan {
+  Defer {
+    Primary {
+      Fetch(service: "catalog") {
+        {
+          featured {
+            __typename
+            ... on Course {
+              __typename
+              id
+            }
+            ... on Level {
+              name
+            }
+          }
+        }
+      },
+    },
+    Deferred(path: "featured.@") {
+      Parallel {
+        Flatten(path: "featured.@") {
+          Fetch(service: "catalog") {
+            {
+              ... on Course {
+                __typename
+                id
+              }
+            } =>
+            {
+              ... on Course {
+                title
+              }
+            }
+          },
+        },
+        Flatten(path: "featured.@") {
+          Fetch(service: "reviews") {
+            {
+              ... on Course {
+                __typename
+                id
+              }
+            } =>
+            {
+              ... on Course {
+                rating
+              }
+            }
+          },
+        },
+      },
+    },
+  },
+}\
+""")
+    assert parts == snapshot(
+        [
+            {"data": {"featured": [{"name": "Expert"}, {}]}, "hasNext": True},
+            {
+                "incremental": [
+                    {"data": {"title": "Topology", "rating": None}, "path": ["featured", 1]}
+                ],
+                "hasNext": False,
+            },
+        ]
+    )
+
+
 async def test_defer_if_false_is_as_if_absent(gw: KitGateway) -> None:
     query = 'query ($on: Boolean!) { course(id: "c1") { title ... @defer(if: $on) { rating } } }'
     plan_off, parts_off = await run_incremental(gw, query, {"on": False})
@@ -495,6 +570,7 @@ def _merge(target: dict[str, Any], source: dict[str, Any]) -> None:
         "{ ... @defer { courses { tags } } topReview { stars } }",
         "{ courses { id tags @stream(initialCount: 2) ... @defer { rating s: tags @stream } } }",
         '{ course(id: "c2") { level { ... @defer { name } } } }',
+        "{ featured { __typename ... @defer { ... on Course { rating } ... on Level { name } } } }",
     ],
 )
 async def test_parts_merged_are_the_whole_response(gw: KitGateway, query: str) -> None:
