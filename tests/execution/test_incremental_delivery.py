@@ -4,6 +4,7 @@ get one whole response, as if nothing were deferred."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -136,3 +137,30 @@ async def test_errors_before_execution_are_json(served: Served, client: httpx.As
     assert [e["extensions"]["code"] for e in response.json()["errors"]] == [
         "GRAPHQL_VALIDATION_FAILED"
     ]
+
+
+def deferred_tasks() -> list[asyncio.Task[object]]:
+    """The gateway's running deferred sub-plans (the gateway serves in this loop)."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if getattr(task.get_coro(), "__qualname__", "") == "IncrementalDelivery._run"
+    ]
+
+
+async def test_a_client_that_goes_away_cancels_the_deferred_fetches(
+    served: Served, client: httpx.AsyncClient
+) -> None:
+    served.reviews.answered.clear()
+    async with client.stream(
+        "POST", served.url, json={"query": QUERY}, headers={"accept": APOLLO_ACCEPT}
+    ) as response:
+        async for chunk in response.aiter_raw():
+            assert b'"hasNext":true' in chunk  # the first part: then hang up
+            break
+        assert deferred_tasks()  # the slow fetch is running
+    deadline = asyncio.get_running_loop().time() + DELAY / 2
+    while deferred_tasks() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.01)
+    assert deferred_tasks() == []
+    assert served.reviews.answered == []  # cancelled before the subgraph answered
