@@ -164,3 +164,17 @@ async def test_a_client_that_goes_away_cancels_the_deferred_fetches(
         await asyncio.sleep(0.01)
     assert deferred_tasks() == []
     assert served.reviews.answered == []  # cancelled before the subgraph answered
+
+
+async def test_a_get_request_is_delivered_in_parts_too(
+    served: Served, client: httpx.AsyncClient
+) -> None:
+    async with client.stream(
+        "GET",
+        served.url,
+        params={"query": QUERY},
+        headers={"accept": APOLLO_ACCEPT, "apollo-require-preflight": "true"},
+    ) as response:
+        body = await response.aread()
+    assert response.headers["content-type"].startswith("multipart/mixed")
+    assert body.count(b"\r\n---\r\n") == 2 and body.endswith(b"\r\n-----\r\n")
