@@ -37,10 +37,13 @@ def test_the_api_schema_declares_defer_and_stream() -> None:
 
 
 def test_defer_and_stream_in_a_query_are_valid() -> None:
-    assert refusal(
-        """query { me { id ... @defer(label: "name") { name }
+    assert (
+        refusal(
+            """query { me { id ... @defer(label: "name") { name }
                        enrollments(first: 2) { nodes @stream(initialCount: 1) { id } } } }"""
-    ) == []
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
