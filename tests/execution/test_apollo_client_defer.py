@@ -92,3 +92,22 @@ async def test_apollo_client_gets_the_fast_part_first_then_the_deferred_one(url:
     }
     # The first part did not wait for the slow subgraph; the last one did.
     assert first["at"] < DELAY * 1000 <= last["at"]
+
+
+async def test_apollo_client_merges_streamed_items(url: str) -> None:
+    report = await run_client(
+        url,
+        """query Tags { course(id: "c1") { id tags @stream(initialCount: 1)
+             ... @defer { rating } } }""",
+    )
+    first, *_, last = report["emissions"]
+    assert first["data"] == {"course": {"__typename": "Course", "id": "c1", "tags": ["math"]}}
+    assert last["dataState"] == "complete"
+    assert last["data"] == {
+        "course": {
+            "__typename": "Course",
+            "id": "c1",
+            "tags": ["math", "intro", "numbers"],
+            "rating": 4.5,
+        }
+    }
