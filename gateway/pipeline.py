@@ -44,6 +44,7 @@ from gateway.errors import (
 from gateway.execution.detached import Detached
 from gateway.execution.executor import Execution
 from gateway.execution.http_clients import PostFailed, http_client
+from gateway.execution.incremental import IncrementalDelivery
 from gateway.execution.inflight import InFlight
 from gateway.execution.resilience import Resilience
 from gateway.execution.shaping import Shaper
@@ -235,6 +236,8 @@ class Gateway:
 
     async def _execute(self, params: GraphQLParams, context: RequestContext) -> Outcome:
         prepared = await self.prepare(params, context)
+        if prepared.plan.operation.incremental:
+            return await self.respond_incremental(prepared, context)
         return Outcome(await self.respond(prepared, context))
 
     async def prepare(
@@ -270,7 +273,9 @@ class Gateway:
         variables = _coerce_variables(state, operation, params.variables or {})
         cost = state.cost(document, params.operation_name, variables)
         access = await authorize(context, state.supergraph, document, operation, variables)
-        plan = state.plan(document, params.operation_name, variables, access)
+        plan = state.plan(
+            document, params.operation_name, variables, access, incremental=context.incremental
+        )
         prepared = Prepared(
             state=state,
             params=params,
@@ -351,6 +356,52 @@ class Gateway:
             # The body may be shared with deduplicated requests: extend a copy.
             body = {**body, "extensions": extensions}
         return body
+
+    async def respond_incremental(self, prepared: Prepared, context: RequestContext) -> Outcome:
+        """Execute a prepared query with deferred fragments or streamed lists: the first
+        part as the outcome's body, the later ones as its ``rest``. Never deduplicated
+        with other requests: each client gets its own parts."""
+        state, params, plan = prepared.state, prepared.params, prepared.plan
+        errors: list[JSONObject] = list(prepared.access.errors)
+        introspection: JSONObject | None = None
+        if plan.has_introspection:
+            introspection, introspection_errors = introspect(
+                state.supergraph.api_schema,
+                prepared.document.document,
+                prepared.operation,
+                prepared.variables,
+            )
+            errors.extend(introspection_errors)
+
+        def new_execution(data: JSONObject) -> Execution:
+            return Execution(
+                self.transport,
+                params.variables or {},
+                prepared.headers,
+                self.config.engine.include_subgraph_errors,
+                plan.client_keys,
+                data=data,
+            )
+
+        delivery = IncrementalDelivery(
+            plan,
+            new_execution,
+            redact=prepared.access.redact,
+            errors=errors,
+            introspection=introspection,
+            variables=prepared.variables,
+        )
+        body = await delivery.first()
+        extensions = limits_extensions(
+            prepared.document.warnings,
+            prepared.cost,
+            expose_cost=cost_requested(self.config.limits.cost, context.headers),
+        )
+        if self._plan_requested(context):
+            extensions["queryPlan"] = plan.text()
+        if extensions:
+            body["extensions"] = extensions
+        return Outcome(body, rest=delivery.rest())
 
     async def _run_plan(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -66,6 +67,10 @@ class RequestContext:
     identity: Identity | None = None
     #: Headers steps add to the HTTP response (e.g. rate-limit headers).
     response_headers: dict[str, str] = field(default_factory=dict)
+    #: The transport can deliver the response in parts (``@defer``/``@stream``: HTTP with
+    #: ``multipart/mixed`` in ``Accept``). False: those directives are ignored. Never
+    #: copied: a batch item is answered whole.
+    incremental: bool = False
 
     def copy(self) -> RequestContext:
         """A fresh context for another operation of the same transport request (a batch
@@ -92,3 +97,5 @@ class Outcome:
     executed: bool = True
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    #: Incremental delivery: ``body`` is the first part, these are the others.
+    rest: AsyncIterator[JSONObject] | None = None

@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from graphql import OperationDefinitionNode
 
 from gateway.caches import COST_CACHE_BYTES, PLAN_CACHE_BYTES, BoundedCache
 from gateway.documents import DocumentCache, ValidDocument
@@ -18,8 +19,8 @@ from gateway.engine_config import EngineConfig
 from gateway.limits import CostReport, LimitsConfig, check_cost
 from gateway.planning.graph import SupergraphGraph
 from gateway.planning.operation import normalize, select_operation
-from gateway.planning.plan import Fetch, Flatten, PlanNode, QueryPlan
-from gateway.planning.planner import Planner
+from gateway.planning.plan import Defer, Fetch, Flatten, PlanNode, QueryPlan
+from gateway.planning.planner import DeferUnsupported, Planner
 from gateway.retired.views import SchemaViews
 from gateway.supergraph import Supergraph
 
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 
 # The last part: the authorization outcome (``Access.key``, the denied fields; empty when
 # nothing is denied): plans are shared by every caller with the same outcome.
-PlanKey = tuple[str, str | None, tuple[bool, ...], str, tuple[str, ...]]
+# Then whether @defer/@stream apply (the client takes incremental delivery).
+PlanKey = tuple[str, str | None, tuple[bool, ...], str, tuple[str, ...], bool]
 CostKey = tuple[str, str | None, bytes]
 
 #: Estimated bytes a plan keeps alive per character of its subgraph operations (its
@@ -51,6 +53,9 @@ def _operation_chars(node: PlanNode | None) -> int:
             total += len(current.operation)
         elif isinstance(current, Flatten):
             stack.append(current.node)
+        elif isinstance(current, Defer):
+            stack.append(current.primary)
+            stack.extend(deferred.node for deferred in current.deferred)
         else:
             stack.extend(current.nodes)
     return total
@@ -121,6 +126,7 @@ class SupergraphState:
         operation_name: str | None,
         variables: dict[str, Any],
         access: Access | None = None,
+        incremental: bool = False,
     ) -> QueryPlan:
         """The (cached) plan: keyed by the normalized document, the operation name and the
         values of the variables that decide ``@skip``/``@include``, and the supergraph's
@@ -128,20 +134,35 @@ class SupergraphState:
         persisted plan cache honest should one be added); and by the authorization outcome
         (``access``: what the caller may not see is planned without, ``gateway.authz``).
         Not by the caller's schema view (``gateway.retired``): a document valid in a view
-        is valid, and planned the same, in the full API schema."""
+        is valid, and planned the same, in the full API schema.
+
+        ``incremental``: the client takes incremental delivery, so ``@defer``/``@stream``
+        apply (also part of the key); otherwise they are ignored. An operation whose
+        deferred fragments cannot be planned apart is planned as if none were deferred."""
         operation = select_operation(document.operations, operation_name)
         name = operation.name.value if operation.name else None
         conditions = tuple(bool(variables.get(v)) for v in document.conditionals.get(name, ()))
         outcome = access.key if access is not None else ()
-        key = (document.signature, name, conditions, self.supergraph.hash, outcome)
+        key = (document.signature, name, conditions, self.supergraph.hash, outcome, incremental)
         plan = self._plans.get(key)
         if plan is None:
-            normalized = normalize(
-                self.supergraph.api_schema, operation, document.fragments, variables
-            )
-            # authorization: plan the operation without the denied fields (gateway.authz)
-            plan = (
-                access.plan(self.planner, normalized) if access else self.planner.plan(normalized)
-            )
+            try:
+                plan = self._plan(operation, document, variables, access, incremental)
+            except DeferUnsupported:
+                plan = self._plan(operation, document, variables, access, False)
             self._plans.put(key, plan)
         return plan
+
+    def _plan(
+        self,
+        operation: OperationDefinitionNode,
+        document: ValidDocument,
+        variables: dict[str, Any],
+        access: Access | None,
+        incremental: bool,
+    ) -> QueryPlan:
+        normalized = normalize(
+            self.supergraph.api_schema, operation, document.fragments, variables, incremental
+        )
+        # authorization: plan the operation without the denied fields (gateway.authz)
+        return access.plan(self.planner, normalized) if access else self.planner.plan(normalized)

@@ -28,7 +28,9 @@ from graphql import (
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     EnumValueNode,
+    GraphQLDeferDirective,
     GraphQLSchema,
+    GraphQLStreamDirective,
     InputObjectTypeDefinitionNode,
     InterfaceTypeDefinitionNode,
     ObjectTypeDefinitionNode,
@@ -36,6 +38,7 @@ from graphql import (
     UnionTypeDefinitionNode,
     build_ast_schema,
     parse,
+    print_directive,
 )
 from graphql.language import DirectiveDefinitionNode, SchemaDefinitionNode, SchemaExtensionNode
 
@@ -317,7 +320,21 @@ def _api_document(document: DocumentNode) -> DocumentNode:
         if getattr(definition, "name", None) is not None and definition.name.value in hidden_types:
             continue
         definitions.append(_api_definition(definition, hidden_types))
+    declared = {d.name.value for d in definitions if isinstance(d, DirectiveDefinitionNode)}
+    definitions.extend(d for d in _INCREMENTAL_DIRECTIVES if d.name.value not in declared)
     return DocumentNode(definitions=tuple(definitions))
+
+
+#: ``@defer`` and ``@stream`` (the incremental delivery RFC, as graphql-core defines them):
+#: the gateway delivers them itself (``gateway.execution.incremental``), whatever the
+#: subgraphs support, so every API schema declares them and validation accepts them.
+_INCREMENTAL_DIRECTIVES: tuple[DirectiveDefinitionNode, ...] = tuple(
+    d
+    for d in parse(
+        "\n".join(print_directive(d) for d in (GraphQLDeferDirective, GraphQLStreamDirective))
+    ).definitions
+    if isinstance(d, DirectiveDefinitionNode)
+)
 
 
 def _api_definition(definition: Any, hidden: set[str]) -> Any:

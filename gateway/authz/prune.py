@@ -21,7 +21,7 @@ def prune(operation: NormalizedOperation, denied: frozenset[SiteId]) -> Normaliz
 
 
 def is_empty(selection: NSelection) -> bool:
-    return not fields_of(selection)
+    return not fields_of(selection) and not selection.deferred
 
 
 def _selection(
@@ -31,7 +31,11 @@ def _selection(
         type_name: _fields(fields, denied, path) for type_name, fields in selection.by_type.items()
     }
     own = None if selection.own is None else _fields(selection.own, denied, path)
-    return NSelection(selection.parent, selection.abstract, by_type, None, own)
+    # Deferred fragments keep their id: the response is shaped from the full operation.
+    deferred = [
+        replace(d, selection=_selection(d.selection, denied, path)) for d in selection.deferred
+    ]
+    return NSelection(selection.parent, selection.abstract, by_type, None, own, deferred)
 
 
 def _fields(fields: list[NField], denied: frozenset[SiteId], path: tuple[str, ...]) -> list[NField]:

@@ -20,6 +20,7 @@ from gateway.execution.renames import apply_renames
 from gateway.execution.transport import FetchFailed, SubgraphTransport
 from gateway.observability.record import current_fetch_path
 from gateway.planning.plan import (
+    Defer,
     Fetch,
     Flatten,
     KeyField,
@@ -60,6 +61,10 @@ class Execution:
                 await self._entity_fetch(node.paths, node.node)
             case Fetch():
                 await self._root_fetch(node)
+            case Defer():
+                # All at once (``gateway.execution.incremental`` delivers it in parts).
+                await self.run(node.primary)
+                await asyncio.gather(*(self.run(d.node) for d in node.deferred))
 
     def _variables_for(self, fetch: Fetch) -> dict[str, Any]:
         return {name: self.variables[name] for name in fetch.variables if name in self.variables}

@@ -13,6 +13,7 @@ walk only reads dicts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from gateway.planning.operation import NField, NSelection
@@ -74,14 +75,45 @@ def _interface_fields(selection: NSelection, table: _Table) -> list[_Entry]:
 _LinkedPath = tuple[Any, str | int] | None
 
 
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """The items of a ``@stream``ed list after its initial count: sent in a later part."""
+
+    #: The list's path, then the index of the first of ``items``.
+    path: list[str | int]
+    items: list[Any]
+    label: str | None
+
+
 class Shaper:
-    def __init__(self, errors: list[JSONObject], introspection: JSONObject | None = None):
+    def __init__(
+        self,
+        errors: list[JSONObject],
+        introspection: JSONObject | None = None,
+        streams: list[Streamed] | None = None,
+        variables: dict[str, Any] | None = None,
+    ):
         self.errors = errors
         self.introspection = introspection or {}
+        #: Incremental delivery: ``@stream``ed lists keep their initial count, the rest
+        #: goes here (None: the client gets whole lists). ``variables``: for the counts.
+        self.streams = streams
+        self.variables = variables or {}
         self._error_prefixes: set[tuple[str | int, ...]] | None = None
 
     def shape(self, root: NSelection, data: JSONObject | None) -> JSONObject | None:
         result = self._selection(root, data or {}, None)
+        return None if result is _BUBBLE else result
+
+    def shape_at(
+        self, selection: NSelection, obj: JSONObject, path: list[str | int]
+    ) -> JSONObject | None:
+        """The object at ``path`` shaped by ``selection`` (a deferred fragment's part);
+        None when a null bubbled up to it (or its type is hidden)."""
+        linked: _LinkedPath = None
+        for key in path:
+            linked = (linked, key)
+        result = self._selection(selection, obj, linked)
         return None if result is _BUBBLE else result
 
     def _selection(self, selection: NSelection, obj: JSONObject, path: _LinkedPath) -> Any:
@@ -131,6 +163,8 @@ class Shaper:
                 if shaped is _BUBBLE:
                     return None if nullable else _BUBBLE
                 items.append(shaped)
+            if level == 0 and nfield.stream is not None and self.streams is not None:
+                return self._stream(nfield, items, path)
             return items
         if nfield.selection is None:
             if nfield.enum_values is not None and value not in nfield.enum_values:
@@ -148,6 +182,20 @@ class Shaper:
             self._null_error(nfield, False, path)
             return _BUBBLE
         return shaped
+
+    def _stream(self, nfield: NField, items: list[Any], path: _LinkedPath) -> list[Any]:
+        """The first items of a streamed list; the others are kept for a later part."""
+        assert nfield.stream is not None
+        count = nfield.stream.initial_count
+        if isinstance(count, str):  # a variable (coerced: an Int, or null)
+            value = self.variables.get(count)
+            count = value if isinstance(value, int) else 0
+        count = max(count, 0)
+        if len(items) > count:
+            streamed = Streamed([*_materialize(path), count], items[count:], nfield.stream.label)
+            assert self.streams is not None
+            self.streams.append(streamed)
+        return items[:count]
 
     def _invalid(self, nfield: NField, nullable: bool, path: _LinkedPath, expected: str) -> Any:
         self.errors.append(

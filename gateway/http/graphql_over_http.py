@@ -8,7 +8,9 @@ One request, top to bottom:
 2. negotiate the response media type from ``Accept`` (a browser's GET gets GraphiQL);
 3. decode — the query string, or a size-limited JSON body (an array is a batch);
 4. execute through the pipeline (``Gateway.execute``), each batch item on its own;
-5. answer with the status the media type calls for (``status_for``).
+5. answer with the status the media type calls for (``status_for``); an operation with
+   ``@defer``/``@stream`` from a client that accepts ``multipart/mixed``, in parts
+   (``gateway.http.incremental``).
 
 Errors found in steps 1-3 make the request not well-formed: a 4xx in every media type.
 
@@ -43,6 +45,7 @@ from gateway.http.errors import (
     UnsupportedMediaType,
     error_body,
 )
+from gateway.http.incremental import accepts_incremental, multipart_response
 from gateway.http.negotiation import (
     APPLICATION_JSON,
     GRAPHQL_RESPONSE_JSON,
@@ -137,6 +140,10 @@ class GraphQLEndpoint:
         stream = choose_stream_transport(accept)
         if stream not in self.stream_transports:
             stream = None
+        # incremental delivery (@defer/@stream): multipart/mixed parts (``incremental.py``)
+        incremental = accepts_incremental(accept)
+        if media_type is None and incremental:
+            media_type = APPLICATION_JSON  # for errors and operations answered whole
         try:
             if media_type is None and stream is None:
                 raise NotAcceptable(
@@ -170,10 +177,13 @@ class GraphQLEndpoint:
             if bodies is None:
                 return client_gone()
             return self._respond(bodies, 200, media_type)
+        context.incremental = incremental
         execute = self.batch_runner.execute_one(self.gateway(), decoded, context)
         outcome = await unless_disconnected(request.receive, execute)
         if outcome is None:
             return client_gone()
+        if outcome.rest is not None:
+            return multipart_response(outcome)
         status = status_for(outcome, media_type)
         if status == 200 and outcome.headers.get("Cache-Control", "no-store") != "no-store":
             # caching: a cacheable GET gets a strong ETag; a matching If-None-Match a 304

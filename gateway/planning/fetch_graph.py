@@ -48,6 +48,9 @@ class FetchGroup:
     depends_on: set[FetchGroup] = field(default_factory=set)
     children: dict[tuple[str, Path, int], FetchGroup] = field(default_factory=dict)
     variables: set[str] = field(default_factory=set)
+    #: The part of the response it fetches for: 0 the primary, else a deferred
+    #: fragment's context (``gateway.planning.defer``).
+    defer: int = 0
 
     def __hash__(self) -> int:
         return self.id
@@ -65,11 +68,13 @@ class FetchGraph:
     def __init__(self) -> None:
         self.groups: list[FetchGroup] = []
         self._ids = itertools.count()
+        #: The context new groups belong to (0: the primary part; see ``FetchGroup.defer``).
+        self.context = 0
 
     def new_group(
         self, subgraph: str, path: Path, entity: bool, parent: FetchGroup | None
     ) -> FetchGroup:
-        group = FetchGroup(next(self._ids), subgraph, path, entity, parent)
+        group = FetchGroup(next(self._ids), subgraph, path, entity, parent, defer=self.context)
         if parent is not None:
             group.depends_on.add(parent)
         self.groups.append(group)
@@ -88,20 +93,29 @@ class FetchGraph:
         the same field with different arguments cannot share one representation (it has
         one value per field name), so such a requirement gets a fetch of its own; so
         does a field whose requirements come from a fetch that depends on the existing
-        one (``avoid``: sharing it would be a cycle)."""
+        one (``avoid``: sharing it would be a cycle). A fetch for another part of the
+        response (a deferred fragment's, or the primary's) is never shared either."""
         for variant in itertools.count():
             child = group.children.get((subgraph, path, variant))
             if child is None:
                 child = self.new_group(subgraph, path, True, group)
                 group.children[(subgraph, path, variant)] = child
                 return child
-            if child not in avoid and not _conflicting(child.requires.get(type_name, []), wanted):
+            if (
+                child.defer == self.context
+                and child not in avoid
+                and not _conflicting(child.requires.get(type_name, []), wanted)
+            ):
                 return child
         raise AssertionError("unreachable")
 
     def subtree(self, root: FetchGroup) -> list[FetchGroup]:
-        """The groups that descend from ``root`` (a mutation's root fields run one by one)."""
-        return [g for g in self.groups if g.root() is root]
+        """The primary groups that descend from ``root`` (a mutation's root fields run
+        one by one)."""
+        return [g for g in self.groups if g.root() is root and g.defer == 0]
+
+    def of_context(self, context: int) -> list[FetchGroup]:
+        return [g for g in self.groups if g.defer == context]
 
 
 def _conflicting(entries: list[tuple[NField, SubField, bool]], wanted: list[NField]) -> bool:

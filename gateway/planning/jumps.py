@@ -143,15 +143,21 @@ class EntityJumps:
         target: SubSelection,
         provided: SelectionSetNode | None,
         same_subgraph: bool = False,
+        deferring: bool = False,
     ) -> tuple[FetchGroup, str]:
         """The entity fetch (child of ``group``) that resolves ``type.field``, and the
-        entity type to ask it for (an interface, for an ``@interfaceObject``)."""
+        entity type to ask it for (an interface, for an ``@interfaceObject``).
+        ``deferring``: a deferred field, fetched apart from ``group`` even when its
+        subgraph resolves it (``defer.py``)."""
         guard = (group.id, type_name, field_name)
         if guard in self._in_progress:
             raise PlanningError(f"No way to reach {type_name}.{field_name} (key cycle).")
-        candidates = self.reach.jump_candidates(
-            type_name, field_name, group.subgraph, same_subgraph
-        )
+        if deferring:
+            candidates = [(s, type_name) for s in self.graph.resolvers(type_name, field_name)]
+        else:
+            candidates = self.reach.jump_candidates(
+                type_name, field_name, group.subgraph, same_subgraph
+            )
         if not candidates and same_subgraph:
             # Requirements it cannot select itself: any subgraph that resolves the field.
             candidates = self.reach.jump_candidates(type_name, field_name, group.subgraph)

@@ -1,4 +1,5 @@
-"""A query plan is plain data: ``Fetch``, ``Flatten``, ``Sequence``, ``Parallel``.
+"""A query plan is plain data: ``Fetch``, ``Flatten``, ``Sequence``, ``Parallel``, and
+``Defer`` when the client takes incremental delivery and defers fragments.
 
 The executor is one ``match`` over these nodes; ``format_plan`` gives the readable text
 form that planner tests snapshot and developers see in ``extensions.queryPlan``.
@@ -85,7 +86,31 @@ class Parallel:
     nodes: tuple[PlanNode, ...]
 
 
-PlanNode = Fetch | Flatten | Sequence | Parallel
+@dataclass(frozen=True, slots=True)
+class DeferredNode:
+    """A deferred fragment's sub-plan: it starts from the data its ``Defer`` fetched
+    (entity fetches by key, or root fetches when deferred at the root)."""
+
+    #: The fragment (``DeferredSelection.id`` in the normalized operation).
+    id: int
+    label: str | None
+    #: Where the fragment's objects are, as a ``Flatten`` path (data keys, "@", "|Type").
+    path: tuple[str, ...]
+    #: What fetches its fields (None: the parent's fetches already did); a ``Defer``
+    #: when fragments inside it are deferred too.
+    node: PlanNode | None
+
+
+@dataclass(frozen=True, slots=True)
+class Defer:
+    """``primary`` runs first, and its part goes to the client; then each deferred
+    fragment's sub-plan runs (concurrently), its part sent as soon as it is done."""
+
+    primary: PlanNode | None
+    deferred: tuple[DeferredNode, ...]
+
+
+PlanNode = Fetch | Flatten | Sequence | Parallel | Defer
 
 
 @dataclass(slots=True)
@@ -136,6 +161,20 @@ def _format(node: PlanNode, depth: int) -> list[str]:
             paths = [f'"{path_text(path)}"' for path in node.paths]
             where = f"path: {paths[0]}" if len(paths) == 1 else f"paths: [{', '.join(paths)}]"
             return [f"{pad}Flatten({where}) {{", *inner, pad + "},"]
+        case Defer():
+            lines = [f"{pad}Defer {{", f"{pad}  Primary {{"]
+            if node.primary is not None:
+                lines.extend(_format(node.primary, depth + 2))
+            lines.append(pad + "  },")
+            for deferred in node.deferred:
+                label = f'label: "{deferred.label}", ' if deferred.label is not None else ""
+                where = path_text(deferred.path)
+                lines.append(f'{pad}  Deferred({label}path: "{where}") {{')
+                if deferred.node is not None:
+                    lines.extend(_format(deferred.node, depth + 2))
+                lines.append(pad + "  },")
+            lines.append(pad + "},")
+            return lines
         case Sequence() | Parallel():
             name = "Sequence" if isinstance(node, Sequence) else "Parallel"
             lines = [f"{pad}{name} {{"]

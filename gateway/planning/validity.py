@@ -29,7 +29,7 @@ from graphql import (
 )
 
 from gateway.planning.operation import NormalizedOperation
-from gateway.planning.plan import Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from gateway.planning.plan import Defer, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
 from gateway.planning.subgraph_schemas import subgraph_documents, subgraph_schemas
 from gateway.supergraph import Supergraph
 
@@ -56,6 +56,10 @@ def fetches(node: PlanNode | None) -> Iterator[Fetch]:
         case Sequence() | Parallel():
             for child in node.nodes:
                 yield from fetches(child)
+        case Defer():
+            yield from fetches(node.primary)
+            for deferred in node.deferred:
+                yield from fetches(deferred.node)
 
 
 def validate_fetch(fetch: Fetch, schemas: dict[str, GraphQLSchema]) -> list[str]:

@@ -11,6 +11,8 @@ per (parent fetch, subgraph, response path) and their dependencies.
 
 from __future__ import annotations
 
+from collections import deque
+
 from graphql import (
     EnumValueNode,
     GraphQLEnumType,
@@ -21,15 +23,15 @@ from graphql import (
     get_named_type,
 )
 
+from gateway.planning.defer import DeferredFragments
 from gateway.planning.fetch_graph import FetchGraph, FetchGroup, Path, PlanningError
 from gateway.planning.graph import SupergraphGraph
-from gateway.planning.jumps import EntityJumps
 from gateway.planning.operation import NField, NormalizedOperation, NSelection
 from gateway.planning.reach import Reach
 from gateway.planning.selection import SubField, SubSelection, print_arguments
 
 
-class Walk(EntityJumps):
+class Walk(DeferredFragments):
     """One planning run (mutable state), for one normalized operation."""
 
     def __init__(self, graph: SupergraphGraph, operation: NormalizedOperation) -> None:
@@ -38,8 +40,12 @@ class Walk(EntityJumps):
         self.fetches = FetchGraph()
         self.reach = Reach(graph)
         self._in_progress: set[tuple[int, str, str]] = set()
-        #: The root fetch per subgraph (queries and subscriptions).
+        #: The root fetch per subgraph (queries and subscriptions), of the context being
+        #: planned (the primary part's, or a deferred fragment's: ``defer.py``).
         self._roots: dict[str, FetchGroup] = {}
+        self._roots_by_context = {0: self._roots}
+        self._pending = deque()
+        self._queued = set()
         self.client_keys = client_keys(operation.root)
         self._splits = 0
         #: The fields planned alongside the current one (same object, same fetch).
@@ -230,7 +236,10 @@ class Walk(EntityJumps):
         declared: str | None = None,
     ) -> set[FetchGroup]:
         """Place a field's selection; ``declared``: the field's type in this subgraph
-        when it is not the API's (``book: Book`` here, ``book: Media`` in the API)."""
+        when it is not the API's (``book: Book`` here, ``book: Media`` in the API).
+        Its deferred fragments are planned later (``defer.py``)."""
+        if selection.deferred:
+            self.queue_deferred(group, selection, target, path, provided, declared)
         supplied: set[FetchGroup] = set()
         if not selection.abstract:
             for type_name, fields in selection.by_type.items():
@@ -346,7 +355,11 @@ class Walk(EntityJumps):
                 subgraph = self.best_root(type_name, nfield, candidates)
                 group = self.root_group(subgraph)
             self.plan_field(group, type_name, nfield, group.selection, (), None)
-        return mutations if sequential else list(self._roots.values())
+        roots = mutations if sequential else list(self._roots.values())
+        if root.deferred:
+            # Fragments deferred at the root: each gets root fetches of its own.
+            self.queue_deferred(None, root, SubSelection(), (), None, None)
+        return roots
 
 
 def client_keys(root: NSelection) -> dict[str, set[tuple[str, str]]]:
@@ -365,6 +378,8 @@ def client_keys(root: NSelection) -> dict[str, set[tuple[str, str]]]:
                 )
                 if nfield.selection is not None:
                     visit(nfield.selection)
+        for deferred in selection.deferred:
+            visit(deferred.selection)
 
     visit(root)
     return keys

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from gateway.commands.serve import listening_socket
 from tests.http.hello_subgraph import Concurrency, hello_app, supergraph_for
 from tests.servers import ThreadedServer
 
@@ -224,3 +226,22 @@ async def test_unusable_supergraph_fails_at_start(
     assert expected in stderr.decode()
     assert "Traceback" not in stderr.decode()
     assert stdout == b""  # no URL printed: it never listened
+
+
+async def test_connections_to_the_listening_socket_have_tcp_nodelay() -> None:
+    """Small writes go out at once (a streamed part must not wait for an ACK)."""
+    sock = listening_socket(socket.AF_INET)
+    sock.bind(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer.get_extra_info("socket"))
+        writer.close()
+
+    server = await asyncio.start_server(on_connect, sock=sock)
+    async with server:
+        _, writer = await asyncio.open_connection(*sock.getsockname())
+        while not accepted:
+            await asyncio.sleep(0.005)
+        writer.close()
+        assert accepted[0].getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1

@@ -234,7 +234,9 @@ QueryPlan {
 async def test_spec_directives_are_not_in_the_api_schema(gw: KitGateway) -> None:
     _, body = await gw.run("{ __schema { directives { name } } }")
     names = sorted(d["name"] for d in body["data"]["__schema"]["directives"])
-    assert names == snapshot(["deprecated", "include", "oneOf", "skip", "specifiedBy"])
+    assert names == snapshot(
+        ["defer", "deprecated", "include", "oneOf", "skip", "specifiedBy", "stream"]
+    )
 
 
 async def test_inaccessible_enum_value_from_a_subgraph_is_nulled() -> None:

@@ -49,10 +49,10 @@ async def test_no_join_machinery_in_the_api_schema(gw: KitGateway) -> None:
     _, body = await gw.run("{ __schema { types { name } directives { name } } }")
     types = sorted(t["name"] for t in body["data"]["__schema"]["types"])
     assert [t for t in types if not t.startswith("__")] == snapshot(
-        ["Boolean", "ID", "Mutation", "Order", "Query", "String", "User"]
+        ["Boolean", "ID", "Int", "Mutation", "Order", "Query", "String", "User"]
     )
     assert sorted(d["name"] for d in body["data"]["__schema"]["directives"]) == snapshot(
-        ["deprecated", "include", "oneOf", "skip", "specifiedBy"]
+        ["defer", "deprecated", "include", "oneOf", "skip", "specifiedBy", "stream"]
     )
     assert gw.sent() == {}
 
