@@ -65,8 +65,9 @@ async def test_sigterm_with_50_requests_in_flight_loses_none(tmp_path: Path) -> 
             assert (await client.post("/graphql", json={"query": "{ hello }"})).json() == {
                 "data": {"hello": "world"}
             }
-            # Distinct operations, so none shares another's execution.
-            seconds = [round(1.0 + i / 1000, 3) for i in range(IN_FLIGHT)]
+            # Distinct operations, so none shares another's execution; slow enough that
+            # all 50 are still at the subgraph when the last arrives on a loaded machine.
+            seconds = [round(3.0 + i / 1000, 3) for i in range(IN_FLIGHT)]
             requests = [
                 asyncio.create_task(
                     client.post("/graphql", json={"query": f"{{ slow(seconds: {s}) }}"})

@@ -17,9 +17,12 @@ from gateway.persisted import build_manifest, operation_id
 from tests.auth.helpers import as_bearer
 from tests.persisted.helpers import running_platform
 
-USER = as_bearer("usr_0008")
-#: GraphQL over HTTP: request errors are 4xx with this media type (200 with application/json).
-HEADERS = {**USER, "accept": "application/graphql-response+json"}
+
+def headers() -> dict[str, str]:
+    """A learner's headers, with a token minted now (a module-level one would expire
+    before a long suite reaches these tests). GraphQL over HTTP: request errors are 4xx
+    with this media type (200 with application/json)."""
+    return {**as_bearer("usr_0008"), "accept": "application/graphql-response+json"}
 
 
 def nested(levels: int) -> str:
@@ -32,7 +35,7 @@ def nested(levels: int) -> str:
 
 
 async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> tuple[int, Any]:
-    response = await client.post(url, json=body, headers=HEADERS)
+    response = await client.post(url, json=body, headers=headers())
     return response.status_code, response.json()
 
 
@@ -118,7 +121,7 @@ async def test_persisted_operations_are_held_to_the_limits(tmp_path: Path) -> No
             platform.url,
             params={"extensions": json.dumps(extensions)},
             # A GET runs only with a preflight header (CSRF prevention), as apps send it.
-            headers={**HEADERS, "apollo-require-preflight": "true"},
+            headers={**headers(), "apollo-require-preflight": "true"},
         )
         assert response.status_code == 400
         assert code(response.json()) == ("MAX_DEPTH_LIMIT", 32, 40)
@@ -134,7 +137,7 @@ async def test_warn_only_limits_answer_and_say_so() -> None:
         running_platform({"mode": "apq"}, **limits) as platform,
         httpx.AsyncClient() as client,
     ):
-        response = await client.post(platform.url, json={"query": query}, headers=HEADERS)
+        response = await client.post(platform.url, json={"query": query}, headers=headers())
         assert response.status_code == 200
         payload = response.json()
         assert payload["data"]["course"]["modules"]
@@ -150,8 +153,8 @@ async def test_the_estimated_cost_when_asked() -> None:
     query = "{ courses(first: 4) { nodes { id } } }"
     async with running_platform({"mode": "apq"}) as platform, httpx.AsyncClient() as client:
         asked = await client.post(
-            platform.url, json={"query": query}, headers={**HEADERS, "x-gateway-cost": "1"}
+            platform.url, json={"query": query}, headers={**headers(), "x-gateway-cost": "1"}
         )
         assert asked.json()["extensions"] == {"cost": {"estimated": 5 + 4, "max": 10_000}}
-        plain = await client.post(platform.url, json={"query": query}, headers=HEADERS)
+        plain = await client.post(platform.url, json={"query": query}, headers=headers())
         assert "extensions" not in plain.json()

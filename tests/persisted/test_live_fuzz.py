@@ -27,7 +27,6 @@ from tests.persisted.helpers import MANIFEST, Platform, ThreadedPlatform
 BODIES = sorted(op.body for op in Manifest.parse(MANIFEST.read_bytes()).operations.values())
 #: The most any answer may take (generous: the machine is shared; none should come close).
 BOUND_SECONDS = 10.0
-USER = as_bearer("usr_0008")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +37,7 @@ def platform() -> Iterator[Platform]:
 
 @pytest.fixture(scope="module")
 def http(platform: Platform) -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=BOUND_SECONDS * 3, headers=USER) as client:
+    with httpx.Client(timeout=BOUND_SECONDS * 3, headers=as_bearer("usr_0008")) as client:
         yield client
 
 

@@ -272,8 +272,12 @@ class SubgraphProcess:
             env=None if self.env is None else {**os.environ, **self.env},
         )  # fmt: skip
         assert process.stdout is not None
-        line = await asyncio.wait_for(process.stdout.readline(), 60)
-        assert line == b"listening\n", line
+        # A gateway resuming its subscriptions may reach the process (which then prints
+        # "subscribed ...") before it has printed "listening": keep those lines too.
+        async with asyncio.timeout(60):
+            while (line := await process.stdout.readline()) != b"listening\n":
+                assert line, "the process exited before it was listening"
+                self.lines.append(line.decode().strip())
         self._reader = asyncio.create_task(self._follow(process.stdout))
         return self
 
