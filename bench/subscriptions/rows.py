@@ -10,7 +10,8 @@ The steps, each for a reason:
 3. readiness probe: one completion per distinct learner, until every subscriber has
    received an event: then every upstream stream exists end to end (the gateway sends
    nothing when its upstream subscription is in place, so nothing else proves it);
-4. memory and upstream sockets with all subscriptions live;
+4. memory and upstream sockets with all subscriptions live, once the probe's HTTP
+   connections to the progress subgraph have closed (idle past its keep-alive);
 5. the driven phase: ``rate`` completions per second for ``duration`` seconds, learners
    in turn; the gateway's CPU is read before it and after the last expected event
    arrived (or ``drain`` seconds passed);
@@ -30,6 +31,10 @@ from dataclasses import dataclass
 from bench.subscriptions.driver import Completions, Driver, Headers, Lessons
 from bench.subscriptions.measure import Row, tree_cpu, tree_rss, upstream_sockets
 from bench.subscriptions.subscribers import Credentials, Subscribers
+
+
+#: Seconds without requests before the upstream sockets are counted.
+IDLE = 6.0
 
 
 @dataclass(frozen=True)
@@ -145,14 +150,20 @@ async def measure(
     try:
         if not await probe(driver, subscribers, errors, load.probe_timeout):
             errors["probe: some subscribers received no event"] += 1
-        await asyncio.sleep(1.0)
+        # Quiet past the subgraphs' HTTP keep-alive (uvicorn: 5 s), so the gateway's
+        # pooled HTTP connections to the progress subgraph (the probe's mutations) are
+        # closed and the sockets left are its upstream websockets.
+        await asyncio.sleep(IDLE)
         rss_after = tree_rss(target.pid)
         upstream = upstream_sockets(target.pid, progress_port)
 
         start = len(subscribers.receipts)
         cpu_before = tree_cpu(target.pid)
         driven = await driver.steady(keys, load.rate, load.duration)
-        per_learner = Counter(subscribers.learners[i] for i, live in enumerate(subscribers.live) if live)
+        live = [
+            owner for owner, up in zip(subscribers.learners, subscribers.live, strict=True) if up
+        ]
+        per_learner = Counter(live)
         expected = sum(per_learner[learner] for learner, _ in driven.answered)
         await _until(lambda: _match(subscribers, start, driven)[0] >= expected, load.drain)
         cpu = tree_cpu(target.pid) - cpu_before

@@ -68,7 +68,9 @@ class Subscribers:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
 
-    async def _run(self, index: int, gate: asyncio.Semaphore, subscribed: asyncio.Future[bool]) -> None:
+    async def _run(
+        self, index: int, gate: asyncio.Semaphore, subscribed: asyncio.Future[bool]
+    ) -> None:
         try:
             async with gate:
                 ws = await asyncio.wait_for(self._subscribe(index), OPEN_TIMEOUT)

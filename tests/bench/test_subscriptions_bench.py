@@ -17,10 +17,8 @@ def test_subscribers_share_a_few_learners_or_have_one_each() -> None:
 
 
 def test_a_tiny_run_delivers_every_event_once() -> None:
-    args = _parser().parse_args(
-        ["--sizes", "3", "--gateways", "ours", "--rate", "4", "--duration", "1"]
-        + ["--drain", "15", "--shared-keys", "2", "--courses", "4", "--probe-timeout", "30"]
-    )
+    tiny = "--sizes 3 --gateways ours --rate 4 --duration 1 --drain 15 --shared-keys 2"
+    args = _parser().parse_args([*tiny.split(), "--courses", "4", "--probe-timeout", "30"])
     rows, problems = run(args)
 
     assert not problems
