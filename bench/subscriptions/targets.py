@@ -91,7 +91,7 @@ def _hive(subgraphs: Subgraphs) -> Iterator[Target]:
         "--fork",
         "1",
     ]
-    env = {**subgraphs.env, "NODE_ENV": "production"}
+    env = {**subgraphs.env, "NODE_ENV": "production", "LOG_LEVEL": "error"}
     process = start_process(argv, env, subgraphs.directory / "hive.log", cwd=PEERS_DIR)
     try:
         url = f"http://127.0.0.1:{port}/graphql"
