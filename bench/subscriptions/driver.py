@@ -88,7 +88,7 @@ class Driver:
             return
         completions.answered[(learner, lesson)] = at
 
-    async def once_each(self, learners: list[str], at_once: int = 32) -> Completions:
+    async def once_each(self, learners: list[str], at_once: int = 8) -> Completions:
         """One completion per learner, ``at_once`` in flight (the readiness probe)."""
         completions = Completions()
         gate = asyncio.Semaphore(at_once)

@@ -32,7 +32,6 @@ from bench.subscriptions.driver import Completions, Driver, Headers, Lessons
 from bench.subscriptions.measure import Row, tree_cpu, tree_rss, upstream_sockets
 from bench.subscriptions.subscribers import Credentials, Subscribers
 
-
 #: Seconds without requests before the upstream sockets are counted.
 IDLE = 6.0
 

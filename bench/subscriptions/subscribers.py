@@ -29,7 +29,7 @@ PROTOCOL = Subprotocol("graphql-transport-ws")
 #: Seconds for one subscriber to connect, be acknowledged and subscribe.
 OPEN_TIMEOUT = 60.0
 #: Subscribers opening at once (the rest wait their turn).
-OPENING_AT_ONCE = 64
+OPENING_AT_ONCE = 16
 
 #: A learner's credentials as a ``connection_init`` payload.
 Credentials = Callable[[str], dict[str, str]]

@@ -29,6 +29,7 @@ from bench.platform import (
     wait_for_graphql,
 )
 from bench.subscriptions.rows import Target
+from gateway.subscriptions.config import SubscriptionsConfig
 from subgraphs._shared.identity import sign_identity
 
 #: Token and identity lifetime: longer than any run.
@@ -57,8 +58,19 @@ def _ours(subgraphs: Subgraphs) -> Iterator[Target]:
             tokens[learner] = subgraphs.keys.mint(learner, lifetime_seconds=LIFETIME)
         return {"authorization": f"Bearer {tokens[learner]}"}
 
-    with running_gateway(subgraphs) as gateway:
+    with running_gateway(subgraphs, _unlimited()) as gateway:
         yield Target("ours", gateway.url, gateway.ws_url, gateway.pid, bearer, bearer)
+
+
+def _unlimited() -> str:
+    """Config lifting the gateway's subscription limits where it has them: the shared
+    mix runs hundreds of subscriptions for one caller (a per-caller limit is the point of
+    production defaults, not of this measurement)."""
+    fields = SubscriptionsConfig.model_fields
+    lifted = [
+        name for name in ("max_subscriptions_per_caller", "max_subscriptions") if name in fields
+    ]
+    return "subscriptions:\n" + "".join(f"  {name}: null\n" for name in lifted) if lifted else ""
 
 
 @contextlib.contextmanager
