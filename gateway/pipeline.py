@@ -55,6 +55,7 @@ from gateway.request import GraphQLParams, Outcome, RequestContext
 from gateway.state import SupergraphState
 from gateway.steps import Step, Steps
 from gateway.steps.builtin import builtin_steps
+from gateway.subscriptions.hub import SubscriptionHub
 from gateway.subscriptions.protocol import ConnectionRegistry
 from gateway.supergraph import Supergraph
 from gateway.types import JSONObject
@@ -82,6 +83,8 @@ class Prepared:
     headers: dict[str, str]
     #: What authorization removed (``gateway.authz``): its errors go in every response.
     access: Access = ALLOWED
+    #: The request's context (who is calling: subscriptions count per caller).
+    context: RequestContext | None = None
 
 
 class Gateway:
@@ -110,6 +113,8 @@ class Gateway:
         self.persisted = PersistedQueries.from_config(config.persisted, config.redis_url)
         #: Open websocket connections: closing the gateway completes their subscriptions.
         self.websockets = ConnectionRegistry()
+        #: Running subscriptions of every transport: shared upstreams, limits.
+        self.subscription_hub = SubscriptionHub(config.subscriptions)
 
     @classmethod
     async def create(
@@ -171,6 +176,7 @@ class Gateway:
     async def close(self) -> None:
         # Subscriptions first: their events may still need the transport.
         await self.websockets.shutdown()
+        await self.subscription_hub.close()
         await self.transport.close()
         await self.persisted.close()
         await self.steps.close()
@@ -245,6 +251,7 @@ class Gateway:
             plan=plan,
             headers=self._forwarded_headers(context),
             access=access,
+            context=context,
         )
         await self.steps.planned(context, prepared)
         return prepared

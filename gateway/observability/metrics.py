@@ -144,6 +144,17 @@ class Metrics:
             ["operation"],
             registry=r,
         )
+        self.subscription_upstreams = Gauge(
+            "gateway_subscription_upstreams",
+            "Upstream subscriptions open now (identical subscriptions share one).",
+            multiprocess_mode="livesum",
+            registry=r,
+        )
+        self.slow_consumers = Counter(
+            "gateway_subscription_slow_consumers",
+            "Subscribers dropped for falling too far behind their events.",
+            registry=r,
+        )
 
 
 _metrics: Metrics | None = None

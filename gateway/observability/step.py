@@ -255,6 +255,9 @@ class ObservabilityStep(Step):
         self._add(
             m.subscription_events, ("subscriptions", "events"), gateway.websockets.events_sent
         )
+        # Shared upstreams and dropped slow consumers (every transport: the hub's).
+        m.subscription_upstreams.set(len(gateway.subscription_hub))
+        self._add(m.slow_consumers, ("subscriptions", "slow"), gateway.subscription_hub.dropped)
         for result, count in gateway.persisted.stats.items():
             self._add(m.persisted.labels(result), ("persisted", result), count)
         shared = (("inbound", gateway._in_flight), ("subgraph", gateway.transport._in_flight))

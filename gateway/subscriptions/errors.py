@@ -1,13 +1,17 @@
-"""Errors of operations over the websocket, each with a stable ``extensions.code``.
+"""Errors of subscriptions, each with a stable ``extensions.code``.
 
     GatewayError
-    ├── TooManySubscriptions    TOO_MANY_SUBSCRIPTIONS — over the per-connection limit
+    ├── TooManySubscriptions    TOO_MANY_SUBSCRIPTIONS (400) — over the per-connection limit
+    ├── CallerSubscriptionLimit TOO_MANY_SUBSCRIPTIONS_PER_CALLER (429) — over the caller's
+    ├── GatewaySubscriptionLimit SUBSCRIPTIONS_EXHAUSTED (503) — over this gateway's limit
     ├── UnsupportedSubscription SUBSCRIPTION_PLAN_UNSUPPORTED — no single upstream root
+    ├── SlowConsumer            SUBSCRIPTION_SLOW_CONSUMER (503) — fell too far behind
     └── SubscriptionFailed      the stream ended in errors: the subgraph's own (its code
                                 kept, as for HTTP fetches), or SUBGRAPH_FETCH_FAILED when
-                                the upstream websocket failed
+                                the upstream websocket failed (resumes included)
 
-Each is sent to the client as one ``error`` message for the operation's id.
+Over graphql-transport-ws each is one ``error`` message for the operation's id, except
+``SlowConsumer``, which closes the connection (4410).
 """
 
 from __future__ import annotations
@@ -20,8 +24,25 @@ class TooManySubscriptions(RequestError):
     code = "TOO_MANY_SUBSCRIPTIONS"
 
 
+class CallerSubscriptionLimit(RequestError):
+    code = "TOO_MANY_SUBSCRIPTIONS_PER_CALLER"
+    status = 429
+
+
+class GatewaySubscriptionLimit(RequestError):
+    code = "SUBSCRIPTIONS_EXHAUSTED"
+    status = 503
+
+
 class UnsupportedSubscription(RequestError):
     code = "SUBSCRIPTION_PLAN_UNSUPPORTED"
+
+
+class SlowConsumer(GatewayError):
+    """The subscriber fell ``subscriber_queue_size`` events behind and was dropped."""
+
+    code = "SUBSCRIPTION_SLOW_CONSUMER"
+    status = 503
 
 
 class SubscriptionFailed(GatewayError):

@@ -6,22 +6,34 @@ fetch here is an upstream graphql-transport-ws subscription to that subgraph; ea
 it sends is merged as the root fetch's response, the rest of the plan runs against it
 (entity fetches over HTTP, as for a query) and the result is shaped for the client.
 Events are processed one at a time, in the order the subgraph sent them.
+
+Identical subscriptions share that work (``hub.py``): one upstream subscription and one
+run of the plan per event, whatever the number of subscribers; ``share_key`` says which
+are identical. A resumable root field (``cursor.py``) subscribes again after a break
+(``resume.py``). Every transport calls ``run_subscription``: the limits, the sharing and
+the slow-consumer rule apply to all of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from gateway.execution.executor import Execution
 from gateway.execution.shaping import Shaper
 from gateway.planning.plan import Fetch, PlanNode, Sequence
+from gateway.subscriptions.cursor import Resumable, resumable
 from gateway.subscriptions.errors import (
     SubscriptionFailed,
     UnsupportedSubscription,
     upstream_failed,
 )
-from gateway.subscriptions.upstream import UpstreamErrors, UpstreamFailed, UpstreamSubscription
+from gateway.subscriptions.hub import Publish
+from gateway.subscriptions.resume import ResumingUpstream
+from gateway.subscriptions.upstream import UpstreamErrors, UpstreamFailed
 from gateway.types import JSONObject
 
 if TYPE_CHECKING:
@@ -45,30 +57,98 @@ def split_plan(node: PlanNode | None) -> tuple[Fetch, PlanNode | None]:
 
 
 async def run_subscription(gateway: Gateway, prepared: Prepared, emit: Emit) -> None:
-    """Stream ``prepared`` to ``emit`` until the subgraph completes; raises
-    ``SubscriptionFailed`` when the stream ends in errors. Cancel the task to stop it:
-    the upstream subscription is completed and its socket closed either way."""
+    """Stream ``prepared`` to ``emit`` until the subgraph completes. Raises a
+    ``GatewayError``: ``SubscriptionFailed`` when the stream ends in errors, the limit
+    errors when refused, ``SlowConsumer`` when ``emit`` fell too far behind. Cancel the
+    task to stop it: its share of the upstream is released either way."""
     root, rest = split_plan(prepared.plan.node)
+    config = gateway.config.subscriptions
     variables: dict[str, Any] = prepared.params.variables or {}
-    try:
-        upstream = await UpstreamSubscription.open(
+    upstream_variables = {name: variables[name] for name in root.variables if name in variables}
+    resume = resumable(
+        prepared.state.supergraph.api_schema,
+        root.operation,
+        upstream_variables,
+        config.resume_argument,
+        config.resume_cursor_field,
+    )
+
+    async def produce(publish: Publish) -> None:
+        upstream = ResumingUpstream(
             gateway.websocket_url(root.subgraph),
             root.operation,
-            {name: variables[name] for name in root.variables if name in variables},
+            upstream_variables,
             prepared.headers,
-            gateway.config.subscriptions.upstream_connect_timeout_seconds,
+            config,
+            resume,
         )
+        await _produce(gateway, prepared, root.subgraph, rest, upstream, publish)
+
+    hub = gateway.subscription_hub
+    async with hub.subscribe(share_key(prepared, resume), caller(prepared), produce) as sub:
+        try:
+            while (result := await sub.next()) is not None:
+                await emit(result)
+                hub.events_delivered += 1
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            # Dropped as a slow consumer (cancelled while stuck in ``emit``): say so,
+            # unless the caller cancelled too.
+            if sub.dropped and sub.error is not None and task and task.uncancel() == 0:
+                raise sub.error from None
+            raise
+
+
+def share_key(prepared: Prepared, resume: Resumable | None) -> Hashable | None:
+    """What makes two subscriptions identical: the same supergraph, document, operation
+    and variables (the plan and the shaping), the same headers to the subgraphs (the
+    forwarded identity among them: different callers never share) and the same
+    authorization outcome. None (never shared): a client resuming after its own cursor
+    must get the events after it, which a stream already running has sent."""
+    if resume is not None and resume.initial is not None:
+        return None
+    variables = orjson.dumps(prepared.params.variables or {}, option=orjson.OPT_SORT_KEYS)
+    return (
+        prepared.state.supergraph.hash,
+        prepared.document.signature,
+        prepared.params.operation_name,
+        variables,
+        tuple(sorted(prepared.headers.items())),
+        prepared.access.key,
+    )
+
+
+def caller(prepared: Prepared) -> str | None:
+    """Who ``max_subscriptions_per_caller`` counts: the user, else the client address."""
+    context = prepared.context
+    if context is None:
+        return None
+    if context.identity is not None and context.identity.user_id is not None:
+        return f"user:{context.identity.user_id}"
+    return f"ip:{context.client_ip}" if context.client_ip else None
+
+
+async def _produce(
+    gateway: Gateway,
+    prepared: Prepared,
+    subgraph: str,
+    rest: PlanNode | None,
+    upstream: ResumingUpstream,
+    publish: Publish,
+) -> None:
+    try:
+        await upstream.open()
     except UpstreamFailed as failure:
-        raise upstream_failed(root.subgraph, str(failure)) from None
+        raise upstream_failed(subgraph, str(failure)) from None
     try:
         while (event := await upstream.next()) is not None:
-            await emit(await _event_result(gateway, prepared, root.subgraph, rest, event))
+            publish(await _event_result(gateway, prepared, subgraph, rest, event))
     except UpstreamFailed as failure:
-        raise upstream_failed(root.subgraph, str(failure)) from None
+        raise upstream_failed(subgraph, str(failure)) from None
     except UpstreamErrors as errors:
         # The subgraph's errors, redacted exactly as those of an HTTP root fetch.
         execution = _execution(gateway, prepared)
-        execution.merge_root_response(root.subgraph, {"errors": errors.errors})
+        execution.merge_root_response(subgraph, {"errors": errors.errors})
         raise SubscriptionFailed(execution.errors) from None
     finally:
         await upstream.close()

@@ -28,6 +28,8 @@ class CloseCode(IntEnum):
     CONNECTION_INIT_TIMEOUT = 4408  # "Connection initialisation timeout"
     SUBSCRIBER_ALREADY_EXISTS = 4409  # "Subscriber for <id> already exists"
     TOO_MANY_INIT_REQUESTS = 4429  # "Too many initialisation requests"
+    #: The gateway's own: a subscription fell too far behind (SUBSCRIPTION_SLOW_CONSUMER).
+    SLOW_CONSUMER = 4410  # "Slow consumer"
     INTERNAL_ERROR = 4500
 
 

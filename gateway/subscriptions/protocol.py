@@ -6,6 +6,8 @@
       │ second init: 4429        │       client's complete stops it, nothing is sent)
       │ subscribe first: 4401    │ duplicate running id: 4409
       │ refused at init: 4403    │ the identity's token expires: 4403
+      │                          │ a subscription falls too far behind: 4410
+      │                          │ every keep_alive_seconds: ping (the client answers pong)
       │ (4429 rate limit, 4500 the gateway cannot authenticate now)
       └── invalid message: 4400 (any state)          ping -> pong (any state)
 
@@ -35,7 +37,7 @@ from gateway.errors import GatewayError
 from gateway.http.decoding import DecodeLimits, loads, params_from_mapping
 from gateway.request import GraphQLParams, RequestContext
 from gateway.subscriptions.config import SubscriptionsConfig
-from gateway.subscriptions.errors import TooManySubscriptions, graphql_errors
+from gateway.subscriptions.errors import SlowConsumer, TooManySubscriptions, graphql_errors
 from gateway.subscriptions.headers import connection_headers
 from gateway.subscriptions.messages import (
     ClientComplete,
@@ -107,7 +109,9 @@ class Connection:
         #: The authenticated connection's context, once ``connection_init`` is accepted.
         self.context: RequestContext | None = None
         self._expiry: asyncio.TimerHandle | None = None
-        self._expiring: asyncio.Task[None] | None = None
+        #: The task closing the connection from inside (expiry, a slow consumer).
+        self._closing: asyncio.Task[None] | None = None
+        self._keep_alive: asyncio.Task[None] | None = None
         self.config = config
         self._handshake_headers = handshake_headers
         self._limits = DecodeLimits(max_json_depth=max_json_depth)
@@ -145,6 +149,9 @@ class Connection:
         finally:
             if self._expiry is not None:
                 self._expiry.cancel()
+            if self._keep_alive is not None:
+                self._keep_alive.cancel()
+                await asyncio.wait({self._keep_alive})
             await self.stop_operations()
 
     async def shutdown(self) -> None:
@@ -184,6 +191,8 @@ class Connection:
                 await self._open()
                 await self.socket.send(encode({"type": "connection_ack"}))
                 self._acknowledged = True
+                if self.config.keep_alive_seconds is not None:
+                    self._keep_alive = asyncio.create_task(self._ping_forever())
             case Ping():
                 pong: JSONObject = {"type": "pong"}
                 if message.payload is not None:
@@ -219,11 +228,26 @@ class Connection:
     def _expired(self) -> None:
         # The credential this connection was opened with is no longer valid: nothing more
         # may be sent under it.
-        self._expiring = asyncio.create_task(self._close_expired())
+        self._close_soon(FORBIDDEN, "Forbidden")
 
-    async def _close_expired(self) -> None:
+    def _close_soon(self, code: int, reason: str) -> None:
+        """Stop every operation, then close: from a task of its own, as the caller may
+        be one of the operations (or a timer)."""
+        if self._closing is None:
+            self._closing = asyncio.create_task(self._close(code, reason))
+
+    async def _close(self, code: int, reason: str) -> None:
         await self.stop_operations()
-        await self.socket.close(FORBIDDEN, "Forbidden")
+        await self.socket.close(code, reason)
+
+    async def _ping_forever(self) -> None:
+        """Keep-alive: a ``ping`` every ``keep_alive_seconds`` (proxies and mobile
+        networks drop idle connections; the client's ``pong`` keeps the path warm)."""
+        interval = self.config.keep_alive_seconds
+        assert interval is not None
+        while True:
+            await asyncio.sleep(interval)
+            await self.socket.send(encode({"type": "ping"}))
 
     def _subscribe(self, message: Subscribe) -> None:
         if not self._acknowledged:
@@ -244,6 +268,12 @@ class Connection:
         try:
             context = self.context or await anonymous_opener(self.headers)
             await self.runner(params, context.copy(), channel)
+        except SlowConsumer:
+            # The socket does not keep up with this subscription: an ``error`` would queue
+            # behind what it already cannot send. Closing frees every buffer at once, and
+            # graphql-ws clients reconnect on 4410 (resuming with their last cursor).
+            log.info("operation %r dropped as a slow consumer: closing 4410", op_id)
+            self._close_soon(CloseCode.SLOW_CONSUMER, "Slow consumer")
         except GatewayError as error:
             await self._send_if_current(
                 op_id, {"id": op_id, "type": "error", "payload": graphql_errors(error)}

@@ -1,8 +1,9 @@
 """One upstream graphql-transport-ws subscription to a subgraph (``websockets`` client).
 
-The gateway opens one upstream connection per client subscription: the identity in the
-forwarded headers is per client, and the subgraph authenticates a connection once, at
-``connection_init``. The forwarded headers go both in the handshake and as top-level keys
+The gateway opens one upstream connection per distinct subscription (``hub.py``): the
+identity is in the forwarded headers, and the subgraph authenticates a connection once,
+at ``connection_init``, so only subscriptions with the same headers share one. The
+forwarded headers go both in the handshake and as top-level keys
 of the ``connection_init`` payload (what graphql-transport-ws servers read, as our
 subgraphs do; the handshake serves servers that read headers only).
 

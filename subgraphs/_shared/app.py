@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import strawberry
@@ -62,8 +62,12 @@ def create_subgraph_app(
     database: Database,
     broker: Broker,
     make_loaders: Callable[[Database], Any],
+    upgrade: Callable[[Database], Awaitable[None]] | None = None,
 ) -> Starlette:
     """The subgraph's Starlette app; tables are created at startup, pools closed at exit.
+
+    ``upgrade`` (None: nothing to do) runs after the tables are created: it brings a
+    database made by an earlier version up to date (``create_all`` never alters a table).
 
     ``app.state.identity_verifier`` checks the gateway's signature on identity headers
     (its secret from ``IDENTITY_SECRET``). ``app.state.database`` and ``app.state.broker``
@@ -76,6 +80,8 @@ def create_subgraph_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await database.create_tables(metadata)
+        if upgrade is not None:
+            await upgrade(database)
         try:
             yield
         finally:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -121,6 +121,16 @@ class Database:
         async with self.sessions() as session, session.begin():
             await session.connection(execution_options={WRITE: True})
             yield session
+
+    async def lock(self, session: AsyncSession, key: str) -> None:
+        """Hold the lock named ``key`` until ``session``'s transaction ends, so the write
+        transactions taking it run one at a time. PostgreSQL: a transaction-scoped
+        advisory lock; SQLite: nothing to do, its write transactions (``BEGIN
+        IMMEDIATE``) already run one at a time."""
+        if self.dialect == "postgresql":
+            await session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+            )
 
     def insert(self, table: Any) -> Any:
         """A dialect ``INSERT`` supporting ``on_conflict_do_nothing/do_update``."""

@@ -12,6 +12,7 @@ from subgraphs._shared.db import Database, database_url
 from subgraphs.progress.loaders import make_loaders
 from subgraphs.progress.models import metadata
 from subgraphs.progress.schema import schema
+from subgraphs.progress.upgrade import upgrade
 
 NAME = "progress"
 PORT_ENV, DEFAULT_PORT = "PROGRESS_PORT", 4003
@@ -30,4 +31,5 @@ def create_app(database_url_: str | None = None, redis_url: str | None = None) -
         database=Database(database_url(NAME, database_url_)),
         broker=create_broker(redis_url or os.environ.get("REDIS_URL") or None),
         make_loaders=make_loaders,
+        upgrade=upgrade,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Index, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from subgraphs._shared.db import UTCDateTime
@@ -43,15 +43,23 @@ class CompletionRow(Base):
 
     ``completed_at`` is the earliest ``occurredAt`` reported for it, so merging offline
     batches in any order converges on the same row.
+
+    ``seq`` numbers a learner's completions 1, 2, 3... in commit order (writes of one
+    learner are serialized, see ``recording``): the position of the completion's event
+    in the learner's progress feed, which ``progressUpdated(after:)`` replays from.
     """
 
     __tablename__ = "completions"
-    __table_args__ = (Index("ix_completions_user_course", "user_id", "course_id"),)
+    __table_args__ = (
+        Index("ix_completions_user_course", "user_id", "course_id"),
+        UniqueConstraint("user_id", "seq", name="uq_completion_seq"),
+    )
 
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     lesson_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     course_id: Mapped[str] = mapped_column(String(64))
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seq: Mapped[int] = mapped_column(BigInteger)
 
 
 class ReceiptRow(Base):

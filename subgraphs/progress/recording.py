@@ -11,14 +11,16 @@ Offline sync semantics:
   ``clientMutationId``) fails alone with its own error; the good ones are written in one
   transaction. A database failure fails the whole batch: nothing is half written.
 
-Events for newly completed lessons are published after the commit.
+Each newly completed lesson gets the learner's next ``seq`` (1, 2, 3...): one learner's
+write transactions are serialized (``Database.lock``), so ``seq`` follows commit order and
+a committed ``seq`` means every smaller one is committed too. Its event is published
+after the commit, carrying its cursor (``events``).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -29,6 +31,8 @@ from subgraphs._shared.broker import Broker
 from subgraphs._shared.db import Database
 from subgraphs._shared.errors import BadUserInput, NotFound, SubgraphError
 from subgraphs._shared.validation import check_id, clean_text
+from subgraphs.progress.events import ProgressEventData
+from subgraphs.progress.history import load_history
 from subgraphs.progress.models import CatalogLessonRow, CompletionRow, EnrollmentRow, ReceiptRow
 from subgraphs.progress.state import ProgressSnapshot, channel_for
 
@@ -56,6 +60,8 @@ class Outcome:
     course_id: str = ""
     occurred_at: datetime = EARLIEST
     newly_completed: bool = False
+    #: The new completion's position in the learner's feed (when newly completed).
+    seq: int = 0
     snapshot: ProgressSnapshot | None = field(default=None)
 
 
@@ -93,6 +99,7 @@ async def record_completions(
     pending = [o for o in outcomes if o.error is None]
 
     async with database.transaction() as session:
+        await database.lock(session, f"progress:learner:{user_id}")
         lesson_ids = {o.request.lesson_id for o in pending}
         rows = await session.execute(
             select(CatalogLessonRow.lesson_id, CatalogLessonRow.course_id).where(
@@ -111,10 +118,14 @@ async def record_completions(
             await _store(database, session, user_id, outcome)
 
     stored = [o for o in outcomes if o.error is None]
-    snapshots = await load_snapshots(database, user_id, {o.course_id for o in stored})
+    history = await load_history(database, user_id, {o.course_id for o in stored})
     for outcome in stored:
-        outcome.snapshot = snapshots[outcome.course_id]
-    await _announce(broker, user_id, [o for o in stored if o.newly_completed])
+        outcome.snapshot = history.snapshot(outcome.course_id)
+    new = sorted(o.seq for o in stored if o.newly_completed)
+    if new:
+        # Each event with the progress as of itself, exactly as a replay would show it.
+        events = history.events(after_seq=new[0] - 1, upto_seq=new[-1])
+        await _announce(broker, user_id, [e for e in events if e.seq in new])
     return outcomes
 
 
@@ -142,6 +153,11 @@ async def _store(database: Database, session: AsyncSession, user_id: str, outcom
         )
         return
     await _ensure_enrollment(database, session, user_id, outcome.course_id, outcome.occurred_at)
+    next_seq = (
+        select(func.coalesce(func.max(CompletionRow.seq), 0) + 1)
+        .where(CompletionRow.user_id == user_id)
+        .scalar_subquery()
+    )
     inserted = await session.scalar(
         database.insert(CompletionRow)
         .values(
@@ -149,9 +165,10 @@ async def _store(database: Database, session: AsyncSession, user_id: str, outcom
             lesson_id=request.lesson_id,
             course_id=outcome.course_id,
             completed_at=outcome.occurred_at,
+            seq=next_seq,
         )
         .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
-        .returning(CompletionRow.lesson_id)
+        .returning(CompletionRow.seq)
     )
     if inserted is None:
         # Already completed: keep the earliest time, so the merge is commutative and
@@ -167,6 +184,7 @@ async def _store(database: Database, session: AsyncSession, user_id: str, outcom
         )
     # Decided by the insert itself, so two racing requests announce the lesson once.
     outcome.newly_completed = inserted is not None
+    outcome.seq = inserted or 0
 
 
 async def _ensure_enrollment(
@@ -202,58 +220,9 @@ async def enroll(database: Database, user_id: str, course_id: str) -> Enrollment
     return row
 
 
-async def load_snapshots(
-    database: Database, user_id: str, course_ids: Iterable[str]
-) -> dict[str, ProgressSnapshot]:
-    """Current progress of ``user_id`` in each course (two statements, any number of courses)."""
-    wanted = sorted(set(course_ids))
-    if not wanted:
-        return {}
-    async with database.read() as session:
-        done = await session.execute(
-            select(CompletionRow.course_id, CompletionRow.lesson_id, CompletionRow.completed_at)
-            .where(CompletionRow.user_id == user_id, CompletionRow.course_id.in_(wanted))
-            .order_by(CompletionRow.lesson_id)
-        )
-        counts = await session.execute(
-            select(CatalogLessonRow.course_id, func.count())
-            .where(CatalogLessonRow.course_id.in_(wanted))
-            .group_by(CatalogLessonRow.course_id)
-        )
-        lesson_count = {course: count for course, count in counts.all()}
-        rows = done.all()
-    return {
-        course_id: snapshot_of(
-            user_id,
-            course_id,
-            [(lesson, at) for course, lesson, at in rows if course == course_id],
-            lesson_count.get(course_id, 0),
-        )
-        for course_id in wanted
-    }
-
-
-def snapshot_of(
-    user_id: str, course_id: str, done: list[tuple[str, datetime]], lesson_count: int
-) -> ProgressSnapshot:
-    return ProgressSnapshot(
-        user_id=user_id,
-        course_id=course_id,
-        completed_lesson_ids=tuple(lesson for lesson, _ in done),
-        last_activity_at=max((at for _, at in done), default=None),
-        lesson_count=lesson_count,
-    )
-
-
-async def _announce(broker: Broker, user_id: str, outcomes: list[Outcome]) -> None:
-    for outcome in outcomes:
-        assert outcome.snapshot is not None
-        message = {
-            "lessonId": outcome.request.lesson_id,
-            "occurredAt": outcome.occurred_at.isoformat(),
-            "progress": outcome.snapshot.to_json(),
-        }
+async def _announce(broker: Broker, user_id: str, events: list[ProgressEventData]) -> None:
+    for event in events:
         try:
-            await broker.publish(channel_for(user_id), message)
+            await broker.publish(channel_for(user_id), event.to_message())
         except Exception:  # the completion is stored; a lost event must not undo it
             logger.exception("could not publish a progress event")

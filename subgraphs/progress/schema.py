@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from datetime import datetime
 
 import strawberry
@@ -11,6 +12,8 @@ from strawberry.federation.schema_directives import Authenticated, Cost
 from subgraphs._shared.pagination import list_size
 from subgraphs._shared.schema import subgraph_schema
 from subgraphs._shared.validation import check_id
+from subgraphs.progress.events import decode_event_cursor
+from subgraphs.progress.feed import follow
 from subgraphs.progress.recording import (
     MAX_SYNC_EVENTS,
     CompletionRequest,
@@ -18,7 +21,6 @@ from subgraphs.progress.recording import (
     enroll,
     record_completions,
 )
-from subgraphs.progress.state import ProgressSnapshot, channel_for
 from subgraphs.progress.types import (
     Course,
     CourseProgress,
@@ -135,23 +137,28 @@ class Mutation:
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
-        description="The calling user's progress events, one per newly completed lesson; "
-        "only those of `courseId` when given.",
+        description="The calling user's progress events, one per newly completed lesson, in "
+        "commit order; only those of `courseId` when given. With `after` (an event's "
+        "`cursor`), first the events after it, then live ones: none missed, none twice.",
         directives=[Authenticated()],
     )
     async def progress_updated(
-        self, info: Info, course_id: strawberry.ID | None = None
+        self, info: Info, course_id: strawberry.ID | None = None, after: str | None = None
     ) -> AsyncGenerator[ProgressEvent, None]:
         user_id = info.context.identity.require_user()
         wanted = None if course_id is None else check_id(str(course_id), "courseId")
-        async with info.context.broker.subscribe(channel_for(user_id)) as messages:
-            async for message in messages:
-                snapshot = ProgressSnapshot.from_json(message["progress"])
-                if wanted is not None and snapshot.course_id != wanted:
-                    continue
+        position = None if after is None else decode_event_cursor(after)
+        context = info.context
+        # aclosing: a client's `complete` leaves the broker channel now, not at GC time.
+        async with aclosing(
+            follow(context.database, context.broker, user_id, course_id=wanted, after=position)
+        ) as events:
+            async for event in events:
+                snapshot = event.snapshot
                 yield ProgressEvent(
-                    lesson=Lesson(id=strawberry.ID(message["lessonId"])),
-                    occurred_at=datetime.fromisoformat(message["occurredAt"]),
+                    cursor=event.cursor,
+                    lesson=Lesson(id=strawberry.ID(event.lesson_id)),
+                    occurred_at=event.occurred_at,
                     progress=CourseProgress(
                         user_id=snapshot.user_id, course_id=snapshot.course_id, snapshot=snapshot
                     ),

@@ -62,6 +62,19 @@ class ProgressSnapshot:
         )
 
 
+def snapshot_of(
+    user_id: str, course_id: str, done: list[tuple[str, datetime]], lesson_count: int
+) -> ProgressSnapshot:
+    """The snapshot of ``done`` (``(lesson_id, completed_at)`` in lesson id order)."""
+    return ProgressSnapshot(
+        user_id=user_id,
+        course_id=course_id,
+        completed_lesson_ids=tuple(lesson for lesson, _ in done),
+        last_activity_at=max((at for _, at in done), default=None),
+        lesson_count=lesson_count,
+    )
+
+
 def channel_for(user_id: str) -> str:
     """The broker channel carrying one user's progress events."""
     return f"progress:user:{user_id}"

@@ -25,8 +25,7 @@ from subgraphs._shared.pagination import (
 )
 from subgraphs.progress.loaders import Loaders
 from subgraphs.progress.models import EnrollmentRow
-from subgraphs.progress.recording import snapshot_of
-from subgraphs.progress.state import ProgressSnapshot, Status
+from subgraphs.progress.state import ProgressSnapshot, Status, snapshot_of
 
 Info = strawberry.Info[SubgraphContext[Loaders], None]
 
@@ -181,6 +180,11 @@ class Course:
 
 @strawberry.type(description="One lesson completed by the calling user.")
 class ProgressEvent:
+    cursor: str = strawberry.field(
+        description="This event's place in the caller's progress feed: opaque, increasing "
+        "in commit order. Resubscribe with `progressUpdated(after: cursor)` to get every "
+        "event after it, then live ones, with no gap and no duplicate."
+    )
     lesson: Lesson
     occurred_at: datetime
     progress: CourseProgress

@@ -198,6 +198,7 @@ def _progress(data: Dataset, rng: random.Random, enrolled_share: float) -> None:
     for user_id in learners:
         if rng.random() >= enrolled_share:
             continue
+        seq = 0  # the learner's completions in the order they were (notionally) committed
         for course_id in sorted(rng.sample(course_ids, min(len(course_ids), rng.randint(1, 5)))):
             enrolled_at = BASE - timedelta(days=rng.randint(10, 300))
             data.enrollments.append(
@@ -212,11 +213,13 @@ def _progress(data: Dataset, rng: random.Random, enrolled_share: float) -> None:
             at = enrolled_at
             for lesson_id in lesson_ids[: rng.randint(0, len(lesson_ids))]:
                 at += timedelta(hours=rng.randint(1, 72))
+                seq += 1
                 data.completions.append(
                     {
                         "user_id": user_id,
                         "lesson_id": lesson_id,
                         "course_id": course_id,
                         "completed_at": at,
+                        "seq": seq,
                     }
                 )

@@ -7,7 +7,7 @@ tables first. Each database is loaded in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from sqlalchemy import MetaData, delete
@@ -15,10 +15,13 @@ from sqlalchemy import MetaData, delete
 from subgraphs._shared.db import Database, database_url
 from subgraphs.courses import models as courses
 from subgraphs.progress import models as progress
+from subgraphs.progress.upgrade import upgrade as upgrade_progress
 from subgraphs.seed.dataset import Dataset, small
 from subgraphs.users import models as users
 
 SUBGRAPHS = ("users", "courses", "progress")
+#: What brings a database made by an earlier version up to date, per subgraph.
+UPGRADES: dict[str, Callable[[Database], Awaitable[None]]] = {"progress": upgrade_progress}
 
 
 def _plan(data: Dataset) -> dict[str, tuple[MetaData, list[tuple[Any, list[dict[str, Any]]]]]]:
@@ -60,6 +63,8 @@ async def load(
         database = Database(database_url(name, urls.get(name)))
         try:
             await database.create_tables(metadata)
+            if name in UPGRADES:
+                await UPGRADES[name](database)
             async with database.transaction() as session:
                 if reset:
                     for model, _ in reversed(tables):

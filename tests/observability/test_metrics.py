@@ -32,6 +32,8 @@ FAMILIES = {
     "gateway_subscriptions_started",
     "gateway_subscriptions_open",
     "gateway_subscription_events",
+    "gateway_subscription_upstreams",
+    "gateway_subscription_slow_consumers",
 }
 
 
@@ -256,6 +258,8 @@ async def test_websocket_connections_and_subscriptions() -> None:
     assert value(after, "gateway_websocket_connections") == 0
     assert value(during, "gateway_subscriptions_open") == 1
     assert value(after, "gateway_subscriptions_open") == 0
+    assert value(during, "gateway_subscription_upstreams") == 1
+    assert value(after, "gateway_subscription_upstreams") == 0
     events = "gateway_subscription_events_total"
     assert value(during, events) - value(before, events) == 1
     started = "gateway_subscriptions_started_total"

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import sys
 import tempfile
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import event
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
@@ -22,10 +25,11 @@ from gateway.pipeline import Gateway
 from subgraphs.policies import POLICIES
 from subgraphs.progress.state import channel_for
 from tests.auth.helpers import TEST_SECRET, as_bearer, auth_config, identity_provider
-from tests.servers import running_app
+from tests.servers import bound_socket, running_app
 from tests.subgraphs.helpers import RunningSubgraphs
 
-SUPERGRAPH = Path(__file__).parents[2] / "schema" / "supergraph.graphql"
+ROOT = Path(__file__).parents[2]
+SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
 PROTOCOL = Subprotocol("graphql-transport-ws")
 
 PROGRESS = """subscription P($course: ID) { progressUpdated(courseId: $course) {
@@ -150,6 +154,12 @@ class Client:
         message: dict[str, Any] = json.loads(raw)
         return message
 
+    async def receive_operation(self, timeout: float = 5) -> dict[str, Any]:
+        """The next message other than the gateway's keep-alive ``ping``."""
+        while (message := await self.receive(timeout)) == {"type": "ping"}:
+            pass
+        return message
+
     async def init(self, payload: Mapping[str, Any] | None = None) -> None:
         await self.send({"type": "connection_init", "payload": dict(payload or {})})
         assert await self.receive() == {"type": "connection_ack"}
@@ -207,3 +217,83 @@ def fresh_learner(subgraphs: RunningSubgraphs, index: int = 0) -> str:
 def lessons_of(subgraphs: RunningSubgraphs, course_id: str) -> list[dict[str, Any]]:
     lessons = [x for x in subgraphs.data.lessons if x["course_id"] == course_id]
     return sorted(lessons, key=lambda x: x["position"])
+
+
+@contextlib.contextmanager
+def statements_on(app: Any) -> Iterator[list[str]]:
+    """The SQL statements ``app`` (a subgraph) runs inside the block."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    engine = app.state.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
+    """Poll ``condition`` until it holds (``what`` names it in the failure)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.005)
+
+
+class SubgraphProcess:
+    """A subgraph in a child process on a fixed port (``python -m <module> PORT *args``),
+    which prints ``listening`` once it serves: killed and started again at the same
+    address, as a replica restarts. ``lines`` collects what it prints after that."""
+
+    def __init__(self, module: str, *args: str, env: Mapping[str, str] | None = None) -> None:
+        sock = bound_socket()
+        self.port: int = sock.getsockname()[1]
+        sock.close()
+        self.module = module
+        self.args = args
+        self.env = env
+        self.process: asyncio.subprocess.Process | None = None
+        self.lines: list[str] = []
+        self._reader: asyncio.Task[None] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/graphql"
+
+    async def start(self, *args: str) -> SubgraphProcess:
+        """Start it (``args`` replace the arguments given at construction)."""
+        self.args = args or self.args
+        process = self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", self.module, str(self.port), *self.args,
+            cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+            env=None if self.env is None else {**os.environ, **self.env},
+        )  # fmt: skip
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), 60)
+        assert line == b"listening\n", line
+        self._reader = asyncio.create_task(self._follow(process.stdout))
+        return self
+
+    async def _follow(self, stdout: asyncio.StreamReader) -> None:
+        async for line in stdout:
+            self.lines.append(line.decode().strip())
+
+    async def kill(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+        if self._reader is not None:
+            await self._reader
+            self._reader = None
+
+
+@contextlib.asynccontextmanager
+async def subgraph_process(module: str, *args: str) -> AsyncIterator[SubgraphProcess]:
+    process = await SubgraphProcess(module, *args).start()
+    try:
+        yield process
+    finally:
+        await process.kill()

@@ -165,12 +165,14 @@ async def test_apq_hash_unknown_then_registered(platform: Platform) -> None:
 async def test_subscriptions_per_connection_limit(make_platform: PlatformFactory) -> None:
     async with make_platform(subscriptions={"max_subscriptions_per_connection": 2}) as platform:
         user = fresh_learner(platform.subgraphs)
+        # Distinct subscriptions (identical ones would share one upstream).
+        courses = [c["id"] for c in platform.subgraphs.data.courses[:4]]
         async with websocket(platform.ws_url) as client:
             await client.init(as_user(user))
-            await client.subscribe("1", PROGRESS)
-            await client.subscribe("2", PROGRESS)
+            await client.subscribe("1", PROGRESS, {"course": courses[0]})
+            await client.subscribe("2", PROGRESS, {"course": courses[1]})
             await platform.wait_for_subscribers(user, 2)
-            await client.subscribe("3", PROGRESS)
+            await client.subscribe("3", PROGRESS, {"course": courses[2]})
             message = await client.receive()
             assert message["id"] == "3"
             assert codes(message) == ["TOO_MANY_SUBSCRIPTIONS"]
@@ -181,7 +183,7 @@ async def test_subscriptions_per_connection_limit(make_platform: PlatformFactory
             assert await client.receive() == {"id": "q", "type": "complete"}
             await client.send({"id": "1", "type": "complete"})
             await platform.wait_for_subscribers(user, 1)
-            await client.subscribe("4", PROGRESS)
+            await client.subscribe("4", PROGRESS, {"course": courses[3]})
             await platform.wait_for_subscribers(user, 2)
             assert platform.subscribers(user) == 2
 

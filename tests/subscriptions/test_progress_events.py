@@ -128,8 +128,9 @@ async def test_client_disconnect_closes_every_upstream(platform: Platform) -> No
     tasks_before = len(asyncio.all_tasks())
     async with websocket(platform.ws_url) as client:
         await client.init(as_user(user))
-        for op_id in ("1", "2", "3"):
-            await client.subscribe(op_id, PROGRESS)
+        courses = [c["id"] for c in platform.subgraphs.data.courses[:3]]
+        for op_id, course in zip(("1", "2", "3"), courses, strict=True):
+            await client.subscribe(op_id, PROGRESS, {"course": course})
         await platform.wait_for_subscribers(user, 3)
         assert len(platform.gateway.websockets) == 1
     await platform.wait_for_subscribers(user, 0)

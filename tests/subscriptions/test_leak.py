@@ -1,0 +1,87 @@
+"""1,000 connect / subscribe / disconnect cycles leave nothing behind: no task, no
+socket (client or upstream), no stream in the hub, no subscriber in the subgraph.
+
+Half of the cycles leave once the upstream subscription is open, half at once (while it
+may still be opening); each subscribes twice, identically, so shares are released too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+
+import pytest
+
+from tests.subscriptions.helpers import (
+    PROGRESS,
+    Platform,
+    as_user,
+    fresh_learner,
+    wait_until,
+    websocket,
+)
+
+CYCLES = 1000
+WORKERS = 8
+
+
+def described_files() -> dict[str, str]:
+    """This process's file descriptors and what each is (socket:[inode], a path...)."""
+    found = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            found[fd] = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue  # closed meanwhile
+    return found
+
+
+def open_sockets() -> int:
+    """Sockets only: the subgraphs' database pools may keep more files open after a burst
+    of concurrent subscriptions (each reads the learner's position), by design."""
+    return sum(what.startswith("socket:") for what in described_files().values())
+
+
+async def cycle(platform: Platform, user: str, wait_for_upstream: bool) -> None:
+    async with websocket(platform.ws_url) as client:
+        await client.init(as_user(user))
+        await client.subscribe("a", PROGRESS)
+        await client.subscribe("b", PROGRESS)
+        if wait_for_upstream:
+            await platform.wait_for_subscribers(user, 1)
+
+
+@pytest.mark.timeout(600)
+async def test_a_thousand_cycles_leave_nothing_behind(platform: Platform) -> None:
+    gateway, hub = platform.gateway, platform.gateway.subscription_hub
+    users = [fresh_learner(platform.subgraphs, n) for n in range(WORKERS)]
+    # Warm up (connection pools, caches, the first JWKS load), then take the baseline.
+    for user in users:
+        await cycle(platform, user, wait_for_upstream=True)
+
+    def settled() -> bool:
+        return (
+            len(gateway.websockets) == 0
+            and hub.subscribers == 0
+            and len(hub) == 0
+            and all(platform.subscribers(user) == 0 for user in users)
+        )
+
+    await wait_until(settled, "the warm-up to end")
+    tasks, sockets, before = len(asyncio.all_tasks()), open_sockets(), described_files()
+
+    async def worker(user: str) -> None:
+        for number in range(CYCLES // WORKERS):
+            await cycle(platform, user, wait_for_upstream=number % 2 == 0)
+
+    await asyncio.gather(*(worker(user) for user in users))
+    await wait_until(settled, "every connection, stream and upstream to end", timeout=30)
+    await wait_until(lambda: len(asyncio.all_tasks()) <= tasks, "tasks to end", timeout=10)
+    # Sockets close asynchronously (both ends live in this process): allow for a few
+    # still closing, not one per cycle.
+    with contextlib.suppress(AssertionError):
+        await wait_until(lambda: open_sockets() <= sockets + 4, "sockets to close", timeout=10)
+    new = {fd: what for fd, what in described_files().items() if before.get(fd) != what}
+    assert open_sockets() <= sockets + 4, f"{sockets} sockets before, now also: {new}"
+    assert hub.dropped == 0
