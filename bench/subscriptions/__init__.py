@@ -1,0 +1,1 @@
+"""The subscription benchmark (``python -m bench.subscriptions``; see ``__main__``)."""
