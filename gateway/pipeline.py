@@ -345,17 +345,23 @@ class Gateway:
             body = await self.mutations.run(answer)
         else:
             body = await answer
+        extensions = self._extensions(prepared, context)
+        if extensions:
+            # The body may be shared with deduplicated requests: extend a copy.
+            body = {**body, "extensions": extensions}
+        return body
+
+    def _extensions(self, prepared: Prepared, context: RequestContext) -> JSONObject:
+        """The response's ``extensions``: limit warnings, the cost when asked, the plan
+        when asked (``x-gateway-query-plan``)."""
         extensions = limits_extensions(
             prepared.document.warnings,
             prepared.cost,
             expose_cost=cost_requested(self.config.limits.cost, context.headers),
         )
         if self._plan_requested(context):
-            extensions["queryPlan"] = plan.text()
-        if extensions:
-            # The body may be shared with deduplicated requests: extend a copy.
-            body = {**body, "extensions": extensions}
-        return body
+            extensions["queryPlan"] = prepared.plan.text()
+        return extensions
 
     async def respond_incremental(self, prepared: Prepared, context: RequestContext) -> Outcome:
         """Execute a prepared query with deferred fragments or streamed lists: the first
@@ -365,11 +371,11 @@ class Gateway:
         errors: list[JSONObject] = list(prepared.access.errors)
         introspection: JSONObject | None = None
         if plan.has_introspection:
+            # In the caller's view of the API schema (retired fields hidden: gateway.retired).
+            view = prepared.view
+            schema = view.schema if view is not None else state.supergraph.api_schema
             introspection, introspection_errors = introspect(
-                state.supergraph.api_schema,
-                prepared.document.document,
-                prepared.operation,
-                prepared.variables,
+                schema, prepared.document.document, prepared.operation, prepared.variables
             )
             errors.extend(introspection_errors)
 
@@ -392,13 +398,7 @@ class Gateway:
             variables=prepared.variables,
         )
         body = await delivery.first()
-        extensions = limits_extensions(
-            prepared.document.warnings,
-            prepared.cost,
-            expose_cost=cost_requested(self.config.limits.cost, context.headers),
-        )
-        if self._plan_requested(context):
-            extensions["queryPlan"] = plan.text()
+        extensions = self._extensions(prepared, context)
         if extensions:
             body["extensions"] = extensions
         return Outcome(body, rest=delivery.rest())

@@ -179,7 +179,11 @@ class Part:
 
 
 async def read_multipart(
-    client: httpx.AsyncClient, url: str, query: str, accept: str
+    client: httpx.AsyncClient,
+    url: str,
+    query: str,
+    accept: str,
+    headers: dict[str, str] | None = None,
 ) -> tuple[httpx.Response, list[Part]]:
     """POST ``query``; read the response as it streams, each part when its JSON is whole
     (delimiter ``\\r\\n---``, its headers, a blank line, the JSON; ``\\r\\n-----``
@@ -188,7 +192,7 @@ async def read_multipart(
     parts: list[Part] = []
     decoder = json.JSONDecoder()
     async with client.stream(
-        "POST", url, json={"query": query}, headers={"accept": accept}
+        "POST", url, json={"query": query}, headers={**(headers or {}), "accept": accept}
     ) as response:
         if not response.headers["content-type"].startswith("multipart/mixed"):
             await response.aread()

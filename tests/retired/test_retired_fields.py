@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.execution.helpers import read_multipart
 from tests.retired.helpers import NEW_APP, OLD_APP, RETIRED, Served, served
 
 LEGACY = 'query Legacy { course(id: "c1") { id code legacyCode } }'
@@ -119,3 +120,19 @@ async def test_without_the_setting_every_client_sees_the_field() -> None:
         for headers in (OLD_APP, NEW_APP, {}):
             response = await gateway.post(LEGACY, headers)
             assert response.json()["data"]["course"]["legacyCode"] == "101"
+
+
+async def test_introspection_with_defer_answers_in_the_callers_view(gateway: Served) -> None:
+    # Incremental delivery runs its own execution: it must introspect the caller's view
+    # too (it used the full API schema when the two features met).
+    query = """{ __type(name: "Course") { fields(includeDeprecated: true) { name } }
+      course(id: "c1") { id ... @defer { title } } }"""
+    accept = "multipart/mixed;deferSpec=20220824,application/json"
+    names = {}
+    for app, headers in (("new", NEW_APP), ("old", OLD_APP)):
+        response, parts = await read_multipart(gateway.http, gateway.url, query, accept, headers)
+        assert response.headers["content-type"].startswith("multipart/mixed"), app
+        assert len(parts) == 2, parts
+        names[app] = {f["name"] for f in parts[0].body["data"]["__type"]["fields"]}
+    assert "legacyCode" not in names["new"]
+    assert "legacyCode" in names["old"]
