@@ -6,7 +6,7 @@ from typing import Any, Final
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema_directives import Key
 from strawberry.types import ExecutionContext
@@ -82,19 +82,18 @@ DOCUMENT_CACHE_SIZE = 512
 
 def subgraph_schema(**kwargs: Any) -> SubgraphSchema:
     """A federation schema (``query``, ``mutation``, ``subscription``, ``types``)."""
-    parser_cache = ParserCache(maxsize=DOCUMENT_CACHE_SIZE)
     validation_cache = ValidationCache(maxsize=DOCUMENT_CACHE_SIZE)
     return SubgraphSchema(
         federation_version=FEDERATION_VERSION,
         # The gateway sends the same few documents (its plans' fetches, each upstream
-        # subscription's operation) again and again: parse and validate each once. At
-        # thousands of distinct subscriptions, validating every subscription's document
-        # anew was half the progress subgraph's CPU (py-spy), and opens timed out.
+        # subscription's operation) again and again: validate each once. At thousands of
+        # distinct subscriptions, validating every subscription's document anew was half
+        # the progress subgraph's CPU (py-spy), and opens timed out. (Strawberry's
+        # ParserCache is left out: its parse errors lose their GRAPHQL_PARSE_FAILED code.)
         extensions=[
             MaskUnexpectedErrors,
             FreshLoaders,
-            # One instance each for all requests: the caches live in them.
-            lambda: parser_cache,
+            # One instance for all requests: the cache lives in it.
             lambda: validation_cache,
         ],
         **kwargs,
