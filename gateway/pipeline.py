@@ -42,17 +42,13 @@ from gateway.errors import (
     RequestError,
 )
 from gateway.execution.detached import Detached
-from gateway.execution.executor import Execution
 from gateway.execution.http_clients import PostFailed, http_client
-from gateway.execution.incremental import IncrementalDelivery
 from gateway.execution.inflight import InFlight
 from gateway.execution.resilience import Resilience
-from gateway.execution.shaping import Shaper
+from gateway.execution.run import incremental, run_plan
 from gateway.execution.transport import SubgraphTransport
 from gateway.http.stream_registry import StreamRegistry
-from gateway.introspection import introspect
 from gateway.limits import CostReport, cost_requested, limits_extensions
-from gateway.observability.tracing import shaping_span
 from gateway.persisted.resolver import PersistedQueries
 from gateway.planning.operation import select_operation
 from gateway.planning.plan import QueryPlan
@@ -305,21 +301,11 @@ class Gateway:
 
     async def respond(self, prepared: Prepared, context: RequestContext) -> JSONObject:
         """Execute a prepared query or mutation: the response body (with extensions)."""
-        params, plan = prepared.params, prepared.plan
-        headers = prepared.headers
+        params, headers = prepared.params, prepared.headers
+        include_errors = self.config.engine.include_subgraph_errors
 
         async def run() -> JSONObject:
-            return await self._run_plan(
-                prepared.state,
-                plan,
-                prepared.document,
-                prepared.operation,
-                prepared.variables,
-                params,
-                headers,
-                prepared.access,
-                prepared.view,
-            )
+            return await run_plan(self.transport, prepared, include_errors)
 
         async def shared() -> JSONObject:
             if prepared.kind != "query" or not self.config.engine.dedupe_inbound_requests:
@@ -367,80 +353,13 @@ class Gateway:
         """Execute a prepared query with deferred fragments or streamed lists: the first
         part as the outcome's body, the later ones as its ``rest``. Never deduplicated
         with other requests: each client gets its own parts."""
-        state, params, plan = prepared.state, prepared.params, prepared.plan
-        errors: list[JSONObject] = list(prepared.access.errors)
-        introspection: JSONObject | None = None
-        if plan.has_introspection:
-            # In the caller's view of the API schema (retired fields hidden: gateway.retired).
-            view = prepared.view
-            schema = view.schema if view is not None else state.supergraph.api_schema
-            introspection, introspection_errors = introspect(
-                schema, prepared.document.document, prepared.operation, prepared.variables
-            )
-            errors.extend(introspection_errors)
-
-        def new_execution(data: JSONObject) -> Execution:
-            return Execution(
-                self.transport,
-                params.variables or {},
-                prepared.headers,
-                self.config.engine.include_subgraph_errors,
-                plan.client_keys,
-                data=data,
-            )
-
-        delivery = IncrementalDelivery(
-            plan,
-            new_execution,
-            redact=prepared.access.redact,
-            errors=errors,
-            introspection=introspection,
-            variables=prepared.variables,
-        )
+        include_errors = self.config.engine.include_subgraph_errors
+        delivery = incremental(self.transport, prepared, include_errors)
         body = await delivery.first()
         extensions = self._extensions(prepared, context)
         if extensions:
             body["extensions"] = extensions
         return Outcome(body, rest=delivery.rest())
-
-    async def _run_plan(
-        self,
-        state: SupergraphState,
-        plan: QueryPlan,
-        document: ValidDocument,
-        operation: OperationDefinitionNode,
-        variables: dict[str, Any],
-        params: GraphQLParams,
-        headers: dict[str, str],
-        access: Access = ALLOWED,
-        view: SchemaView | None = None,
-    ) -> JSONObject:
-        """Execute the plan, answer introspection (from the client's view), shape: the
-        response body."""
-        errors: list[JSONObject] = list(access.errors)
-        introspection: JSONObject | None = None
-        if plan.has_introspection:
-            schema = view.schema if view is not None else state.supergraph.api_schema
-            introspection, introspection_errors = introspect(
-                schema, document.document, operation, variables
-            )
-            errors.extend(introspection_errors)
-        execution = Execution(
-            self.transport,
-            params.variables or {},
-            headers,
-            self.config.engine.include_subgraph_errors,
-            plan.client_keys,
-        )
-        await execution.run(plan.node)
-        access.redact(execution.data)
-        errors.extend(execution.errors)
-        with shaping_span():  # observability: a span when the operation is traced
-            data = Shaper(errors, introspection).shape(plan.operation.root, execution.data)
-        body: JSONObject = {"data": data}
-        if errors:
-            body["errors"] = errors
-        return body
 
     def _forwarded_headers(self, context: RequestContext) -> dict[str, str]:
         names = self.config.engine.forward_headers

@@ -30,6 +30,17 @@ def bound_socket() -> socket.socket:
     return sock
 
 
+@contextlib.contextmanager
+def refused_url(scheme: str = "http") -> Iterator[str]:
+    """A GraphQL URL on a port that is bound but never listening: every connection to it
+    is refused (the port stays ours until the block ends, so nothing else takes it)."""
+    closed = bound_socket()
+    try:
+        yield f"{scheme}://127.0.0.1:{closed.getsockname()[1]}/graphql"
+    finally:
+        closed.close()
+
+
 def _config(app: Any, **kwargs: Any) -> uvicorn.Config:
     return uvicorn.Config(app, log_level="warning", lifespan="on", **kwargs)
 

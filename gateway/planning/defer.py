@@ -18,7 +18,7 @@ context: their sub-plan runs once their parent's part is done.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from graphql import SelectionSetNode
@@ -74,6 +74,11 @@ class DeferredFragments(EntityJumps):
     _roots_by_context: dict[int, dict[str, FetchGroup]]
     #: Places a selection (``Walk.plan_selection``).
     plan_selection: Callable[..., set[FetchGroup]]
+    #: Where each type's fields of a selection go (``Walk.placements``).
+    placements: Callable[
+        [FetchGroup, NSelection, SubSelection, str | None],
+        Iterator[tuple[str, list[NField], SubSelection, bool]],
+    ]
 
     def queue_deferred(
         self,
@@ -135,18 +140,11 @@ class DeferredFragments(EntityJumps):
             # Fetched with its parent (the interface's owner gives the concrete types).
             self.plan_selection(group, selection, target, path, provided, False, pending.declared)
             return
-        possible = None
         if selection.abstract:
-            # As ``Walk.plan_selection``: the concrete types this subgraph may return here.
-            target.add_field("__typename")
-            possible = self.graph.possible_types_in(
-                pending.declared or selection.parent, group.subgraph
-            )
-        for type_name, fields in selection.by_type.items():
-            if possible is not None and type_name not in possible:
-                continue
-            place = target.fragment(type_name) if selection.abstract else target
-            conditioned = selection.abstract and len(selection.by_type) > 1
+            target.add_field("__typename")  # as ``Walk.plan_selection``
+        for type_name, fields, place, conditioned in self.placements(
+            group, selection, target, pending.declared
+        ):
             self._siblings = fields
             for nfield in fields:
                 self._defer_field(group, type_name, nfield, place, path, provided, conditioned)

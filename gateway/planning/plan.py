@@ -7,7 +7,7 @@ form that planner tests snapshot and developers see in ``extensions.queryPlan``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gateway.planning.operation import NormalizedOperation
 
@@ -121,6 +121,10 @@ class QueryPlan:
     has_introspection: bool = False
     #: Every response key the client uses: internal aliases are the others.
     client_keys: frozenset[str] = frozenset()
+    #: What a stage running the plan derives from it once and keeps with it, by the
+    #: stage's name (a subscription's resumable upstream operation:
+    #: ``gateway.subscriptions.cursor``); it lives and dies with the cached plan.
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     def text(self) -> str:
         return format_plan(self.node)

@@ -12,6 +12,7 @@ per (parent fetch, subgraph, response path) and their dependencies.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 
 from graphql import (
     EnumValueNode,
@@ -241,39 +242,52 @@ class Walk(DeferredFragments):
         if selection.deferred:
             self.queue_deferred(group, selection, target, path, provided, declared)
         supplied: set[FetchGroup] = set()
-        if not selection.abstract:
-            for type_name, fields in selection.by_type.items():
-                self._siblings = fields
-                for nfield in fields:
-                    supplied |= self.plan_field(
-                        group, type_name, nfield, target, path, provided, internal
-                    )[0]
-            return supplied
-        # Abstract: ask the subgraph about each concrete type it may return, with
-        # __typename so the shaper (and later fetches) know which one each object is.
-        target.add_field("__typename")
-        if self.graph.is_interface_object(selection.parent, group.subgraph):
-            return self._plan_interface_object(group, selection, target, path, provided, internal)
-        # Only type conditions the subgraph's own schema allows here.
-        possible = self.graph.possible_types_in(declared or selection.parent, group.subgraph)
-        for type_name, fields in selection.by_type.items():
-            if type_name not in possible:
-                continue
-            fragment = target.fragment(type_name)
+        if selection.abstract:
+            # Abstract: ask the subgraph about each concrete type it may return, with
+            # __typename so the shaper (and later fetches) know which one each object is.
+            target.add_field("__typename")
+            if self.graph.is_interface_object(selection.parent, group.subgraph):
+                return self._plan_interface_object(
+                    group, selection, target, path, provided, internal
+                )
+        for type_name, fields, place, conditioned in self.placements(
+            group, selection, target, declared
+        ):
             self._siblings = fields
-            conditioned = len(selection.by_type) > 1
             for nfield in fields:
                 supplied |= self.plan_field(
                     group,
                     type_name,
                     nfield,
-                    fragment,
+                    place,
                     path,
                     provided,
                     internal,
                     condition=conditioned,
                 )[0]
         return supplied
+
+    def placements(
+        self,
+        group: FetchGroup,
+        selection: NSelection,
+        target: SubSelection,
+        declared: str | None,
+    ) -> Iterator[tuple[str, list[NField], SubSelection, bool]]:
+        """Where each type's fields of ``selection`` go in ``group``'s fetch: (type name,
+        its fields, where they are placed, whether under a type condition). An abstract
+        selection places each concrete type in its own fragment, and only the type
+        conditions the subgraph's own schema allows here (``declared``: the field's type
+        in this subgraph when it is not the API's)."""
+        if not selection.abstract:
+            for type_name, fields in selection.by_type.items():
+                yield type_name, fields, target, False
+            return
+        possible = self.graph.possible_types_in(declared or selection.parent, group.subgraph)
+        conditioned = len(selection.by_type) > 1
+        for type_name, fields in selection.by_type.items():
+            if type_name in possible:
+                yield type_name, fields, target.fragment(type_name), conditioned
 
     def _plan_interface_object(
         self,

@@ -32,6 +32,7 @@ from graphql import (
     NameNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValueNode,
     VariableDefinitionNode,
     VariableNode,
     get_named_type,
@@ -68,15 +69,55 @@ class Resumable:
         return root.pop(CURSOR_ALIAS, None) if isinstance(root, dict) else None
 
 
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """A resumable root fetch's rewritten operation: the same for every subscriber of a
+    plan, so it is made once per plan (``resumable``) and kept with it."""
+
+    operation: str
+    variable: str
+    #: The client's ``after``: a variable's name, or a literal (None: not passed).
+    given: ValueNode | None
+    response_key: str
+
+    def initial(self, variables: dict[str, Any]) -> Any:
+        """The cursor the stream starts after (None: live events only)."""
+        if isinstance(self.given, VariableNode):
+            return variables.get(self.given.name.value)
+        return None if self.given is None else value_from_ast_untyped(self.given, variables)
+
+
+#: The plan memo's key for its root fetch's rewrite (``QueryPlan.memo``).
+MEMO_KEY = "subscriptions.resumable"
+
+
 def resumable(
+    memo: dict[str, object],
     schema: GraphQLSchema,
     operation: str,
     variables: dict[str, Any],
     argument: str,
     cursor_field: str,
 ) -> Resumable | None:
-    """``operation`` (a root fetch's text) made resumable, or None when its root field is
-    not resumable per ``schema`` (the supergraph's API schema)."""
+    """``operation`` (a plan's root fetch text) made resumable, or None when its root
+    field is not resumable per ``schema`` (the supergraph's API schema). The rewrite is
+    kept in ``memo`` (the plan's ``QueryPlan.memo``): opening thousands of subscriptions
+    of one plan parses and prints its root fetch once."""
+    key = f"{MEMO_KEY}({argument}, {cursor_field})"
+    if key not in memo:
+        memo[key] = rewrite(schema, operation, argument, cursor_field)
+    made = memo[key]
+    if not isinstance(made, Rewrite):
+        return None
+    initial = made.initial(variables)
+    return Resumable(made.operation, made.variable, initial, made.response_key)
+
+
+def rewrite(
+    schema: GraphQLSchema, operation: str, argument: str, cursor_field: str
+) -> Rewrite | None:
+    """The rewritten ``operation`` (see the module docstring), or None when it is not
+    resumable."""
     subscription_type = schema.subscription_type
     document = parse(operation, no_location=True)
     definition = document.definitions[0]
@@ -101,10 +142,8 @@ def resumable(
     arguments = root.arguments or ()
     if given is not None and isinstance(given.value, VariableNode):
         name = given.value.name.value
-        initial = variables.get(name)
     else:
         name = _free_name(definition, AFTER_VARIABLE)
-        initial = None if given is None else value_from_ast_untyped(given.value, variables)
         variable = VariableNode(name=NameNode(value=name))
         declared = (
             *declared,
@@ -133,7 +172,8 @@ def resumable(
         selection_set=SelectionSetNode(selections=(new_root,)),
     )
     text = print_ast(replace(document, definitions=(new_definition, *document.definitions[1:])))
-    return Resumable(text, name, initial, (root.alias or root.name).value)
+    literal = None if given is None else given.value
+    return Rewrite(text, name, literal, (root.alias or root.name).value)
 
 
 def _free_name(definition: OperationDefinitionNode, wanted: str) -> str:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from gateway.execution.executor import Execution
+from gateway.execution.run import new_execution
 from gateway.execution.shaping import Shaper
 from gateway.planning.plan import Fetch, PlanNode, Sequence
 from gateway.subscriptions.cursor import Resumable, resumable
@@ -66,6 +67,7 @@ async def run_subscription(gateway: Gateway, prepared: Prepared, emit: Emit) -> 
     variables: dict[str, Any] = prepared.params.variables or {}
     upstream_variables = {name: variables[name] for name in root.variables if name in variables}
     resume = resumable(
+        prepared.plan.memo,
         prepared.state.supergraph.api_schema,
         root.operation,
         upstream_variables,
@@ -174,10 +176,4 @@ async def _event_result(
 
 
 def _execution(gateway: Gateway, prepared: Prepared) -> Execution:
-    return Execution(
-        gateway.transport,
-        prepared.params.variables or {},
-        prepared.headers,
-        gateway.config.engine.include_subgraph_errors,
-        prepared.plan.client_keys,
-    )
+    return new_execution(gateway.transport, prepared, gateway.config.engine.include_subgraph_errors)

@@ -13,7 +13,7 @@ from websockets.typing import Subprotocol
 
 from tests.auth.helpers import gateway_auth, identity_provider
 from tests.servers import bound_socket
-from tests.subscriptions.conftest import PlatformFactory
+from tests.subscriptions.fixtures import PlatformFactory
 from tests.subscriptions.helpers import PROGRESS, Platform, as_user, fresh_learner, websocket
 
 HERE = Path(__file__).parent

@@ -7,9 +7,7 @@ tests; each test talks to them over real sockets from its own event loop.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -17,11 +15,13 @@ import pytest
 from tests.http.hello_subgraph import hello_app, supergraph_for
 from tests.http.helpers import gateway_server
 from tests.servers import ThreadedServer
-from tests.subgraphs.fixtures import shared_databases, subgraphs
-from tests.subgraphs.helpers import RunningSubgraphs
-from tests.subscriptions.helpers import Platform, gateway_platform
-
-PlatformFactory = Callable[..., contextlib.AbstractAsyncContextManager[Platform]]
+from tests.subscriptions.fixtures import (
+    http,
+    make_platform,
+    platform,
+    shared_databases,
+    subgraphs,
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,28 +46,6 @@ async def client(gateway_url: str) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-# -- The whole platform (three real subgraphs, the gateway on uvicorn): stream tests ----
-# (tests/http/test_sse*.py, test_multipart_subscriptions.py, test_stream_clients.py)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-def make_platform(subgraphs: RunningSubgraphs, http: httpx.AsyncClient) -> PlatformFactory:
-    def make(**config: Any) -> contextlib.AbstractAsyncContextManager[Platform]:
-        return gateway_platform(subgraphs, http, **config)
-
-    return make
-
-
-@pytest.fixture
-async def platform(make_platform: PlatformFactory) -> AsyncIterator[Platform]:
-    async with make_platform() as running:
-        yield running
-
-
-__all__ = ["shared_databases", "subgraphs"]  # fixtures, re-exported for pytest
+# The whole platform (three real subgraphs, the gateway on uvicorn): the stream tests
+# (tests/http/test_sse*.py, test_multipart_subscriptions.py, test_stream_clients.py).
+__all__ = ["http", "make_platform", "platform", "shared_databases", "subgraphs"]

@@ -8,7 +8,6 @@ import time
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.auth.helpers import gateway_auth, identity_provider
-from tests.http.conftest import PlatformFactory
 from tests.http.helpers import (
     LIVE,
     MULTIPART,
@@ -17,8 +16,14 @@ from tests.http.helpers import (
     wait_until,
     without_time,
 )
-from tests.servers import bound_socket
-from tests.subscriptions.helpers import Platform, as_user, fresh_learner, lessons_of
+from tests.subscriptions.fixtures import PlatformFactory
+from tests.subscriptions.helpers import (
+    Platform,
+    as_user,
+    fresh_learner,
+    lessons_of,
+    progress_unreachable,
+)
 
 MEDIA_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"'
 
@@ -76,22 +81,16 @@ async def test_heartbeats_while_idle(make_platform: PlatformFactory) -> None:
 async def test_upstream_failure_is_a_transport_error_then_the_end(
     make_platform: PlatformFactory,
 ) -> None:
-    closed = bound_socket()  # bound, never listening: the upstream connect is refused
-    try:
-        port = closed.getsockname()[1]
-        override = {"progress": {"websocket_url": f"ws://127.0.0.1:{port}/graphql"}}
-        async with make_platform(subgraph_overrides=override) as platform:
-            user = fresh_learner(platform.subgraphs)
-            headers = {**MULTIPART, **as_user(user)}
-            async with platform.http.stream(
-                "POST", platform.url, json={"query": LIVE}, headers=headers
-            ) as response:
-                parts = MultipartReader(response)
-                assert await parts.next() == {}
-                failure = await parts.next()
-                assert await parts.next() is None  # --graphql--
-    finally:
-        closed.close()
+    async with progress_unreachable(make_platform) as platform:
+        user = fresh_learner(platform.subgraphs)
+        headers = {**MULTIPART, **as_user(user)}
+        async with platform.http.stream(
+            "POST", platform.url, json={"query": LIVE}, headers=headers
+        ) as response:
+            parts = MultipartReader(response)
+            assert await parts.next() == {}
+            failure = await parts.next()
+            assert await parts.next() is None  # --graphql--
     assert failure["payload"] is None
     [error] = failure["errors"]
     assert error["extensions"] == {"code": "SUBGRAPH_FETCH_FAILED", "service": "progress"}

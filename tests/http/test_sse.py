@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from tests.http.conftest import PlatformFactory
 from tests.http.helpers import (
     LIVE,
     MANIFEST,
@@ -21,8 +20,14 @@ from tests.http.helpers import (
     wait_until,
     without_time,
 )
-from tests.servers import bound_socket
-from tests.subscriptions.helpers import Platform, as_user, fresh_learner, lessons_of
+from tests.subscriptions.fixtures import PlatformFactory
+from tests.subscriptions.helpers import (
+    Platform,
+    as_user,
+    fresh_learner,
+    lessons_of,
+    progress_unreachable,
+)
 
 
 async def test_subscription_streams_events_with_fields_of_all_three_subgraphs(
@@ -148,28 +153,19 @@ async def test_a_query_is_one_next_then_complete(platform: Platform) -> None:
 async def test_upstream_failure_ends_the_stream_with_the_error(
     make_platform: PlatformFactory,
 ) -> None:
-    closed = bound_socket()  # bound, never listening: the upstream connect is refused
-    try:
-        port = closed.getsockname()[1]
-        override = {"progress": {"websocket_url": f"ws://127.0.0.1:{port}/graphql"}}
-        async with make_platform(subgraph_overrides=override) as platform:
-            user = fresh_learner(platform.subgraphs)
-            headers = {**SSE, **as_user(user)}
-            async with platform.http.stream(
-                "POST", platform.url, json={"query": LIVE}, headers=headers
-            ) as response:
-                events = SseReader(response)
-                event, payload = await events.next()
-                assert event == "next"
-                [error] = payload["errors"]
-                assert error["extensions"] == {
-                    "code": "SUBGRAPH_FETCH_FAILED",
-                    "service": "progress",
-                }
-                assert await events.next() == ("complete", None)
-                assert await events.ended()
-    finally:
-        closed.close()
+    async with progress_unreachable(make_platform) as platform:
+        user = fresh_learner(platform.subgraphs)
+        headers = {**SSE, **as_user(user)}
+        async with platform.http.stream(
+            "POST", platform.url, json={"query": LIVE}, headers=headers
+        ) as response:
+            events = SseReader(response)
+            event, payload = await events.next()
+            assert event == "next"
+            [error] = payload["errors"]
+            assert error["extensions"] == {"code": "SUBGRAPH_FETCH_FAILED", "service": "progress"}
+            assert await events.next() == ("complete", None)
+            assert await events.ended()
 
 
 async def test_keepalive_comments_while_idle(make_platform: PlatformFactory) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from tests.http.conftest import PlatformFactory
 from tests.http.helpers import LIVE, SSE, SseReader, expected_event, without_time
+from tests.subscriptions.fixtures import PlatformFactory
 from tests.subscriptions.helpers import Platform, as_user, fresh_learner, lessons_of
 
 TOKEN = "x-graphql-event-stream-token"

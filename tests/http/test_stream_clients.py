@@ -20,10 +20,15 @@ from typing import Any
 
 import pytest
 
-from tests.http.conftest import PlatformFactory
 from tests.http.helpers import LIVE, expected_event, without_time
-from tests.servers import bound_socket
-from tests.subscriptions.helpers import Platform, as_user, fresh_learner, lessons_of
+from tests.subscriptions.fixtures import PlatformFactory
+from tests.subscriptions.helpers import (
+    Platform,
+    as_user,
+    fresh_learner,
+    lessons_of,
+    progress_unreachable,
+)
 
 HERE = Path(__file__).parent / "js"
 
@@ -125,18 +130,12 @@ async def test_apollo_client_multipart_subscription(platform: Platform) -> None:
 
 
 async def test_apollo_client_sees_a_transport_error(make_platform: PlatformFactory) -> None:
-    closed = bound_socket()  # bound, never listening: the upstream connect is refused
-    try:
-        port = closed.getsockname()[1]
-        override = {"progress": {"websocket_url": f"ws://127.0.0.1:{port}/graphql"}}
-        async with make_platform(subgraph_overrides=override) as platform:
-            user = fresh_learner(platform.subgraphs)
-            scenario = {"url": platform.url, "headers": as_user(user), "query": LIVE,
-                        "variables": {}, "events": 1}  # fmt: skip
-            async with node_client("apollo-multipart.mjs", scenario) as client:
-                outcome = await client.line()
-                assert await client.exit_code() == 1
-    finally:
-        closed.close()
+    async with progress_unreachable(make_platform) as platform:
+        user = fresh_learner(platform.subgraphs)
+        scenario = {"url": platform.url, "headers": as_user(user), "query": LIVE,
+                    "variables": {}, "events": 1}  # fmt: skip
+        async with node_client("apollo-multipart.mjs", scenario) as client:
+            outcome = await client.line()
+            assert await client.exit_code() == 1
     assert outcome["kind"] == "error"
     assert outcome["codes"] == ["SUBGRAPH_FETCH_FAILED"], outcome

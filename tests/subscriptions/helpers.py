@@ -25,7 +25,7 @@ from gateway.pipeline import Gateway
 from subgraphs.policies import POLICIES
 from subgraphs.progress.state import channel_for
 from tests.auth.helpers import TEST_SECRET, as_bearer, auth_config, identity_provider
-from tests.servers import bound_socket, running_app
+from tests.servers import bound_socket, refused_url, running_app
 from tests.subgraphs.helpers import RunningSubgraphs
 
 ROOT = Path(__file__).parents[2]
@@ -126,6 +126,16 @@ async def gateway_platform(
         )
         async with _serving(config, subgraphs, http) as platform:
             yield platform
+
+
+@contextlib.asynccontextmanager
+async def progress_unreachable(
+    make_platform: Callable[..., contextlib.AbstractAsyncContextManager[Platform]],
+) -> AsyncIterator[Platform]:
+    """A platform whose gateway opens progress subscriptions at a refused address."""
+    with refused_url("ws") as url:
+        async with make_platform(subgraph_overrides={"progress": {"websocket_url": url}}) as made:
+            yield made
 
 
 @contextlib.asynccontextmanager

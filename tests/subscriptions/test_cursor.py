@@ -24,7 +24,7 @@ SCHEMA = build_schema(
 
 
 def rewrite(operation: str, variables: dict[str, object] | None = None) -> Resumable | None:
-    return resumable(SCHEMA, operation, variables or {}, "after", "cursor")
+    return resumable({}, SCHEMA, operation, variables or {}, "after", "cursor")
 
 
 def same(text: str, expected: str) -> bool:
@@ -79,3 +79,22 @@ def test_take_cursor_removes_the_gateways_cursor_only() -> None:
     assert found.take_cursor(event) == "c1"
     assert event == {"data": {"events": {"n": 1, "cursor": "c1"}}}
     assert found.take_cursor({"data": None}) is None
+
+
+def test_the_rewrite_is_made_once_per_plan_and_the_start_per_subscriber() -> None:
+    operation = "subscription S($from: String) { events(after: $from) { n } }"
+    memo: dict[str, object] = {}
+    first = resumable(memo, SCHEMA, operation, {"from": "c1"}, "after", "cursor")
+    second = resumable(memo, SCHEMA, operation, {"from": "c9"}, "after", "cursor")
+    assert first is not None and second is not None
+    assert len(memo) == 1
+    assert second.operation is first.operation  # printed once, kept in the memo
+    assert (first.initial, second.initial) == ("c1", "c9")
+
+
+def test_a_root_field_that_does_not_resume_is_remembered_too() -> None:
+    memo: dict[str, object] = {}
+    plain = "subscription { plain { n } }"
+    for _ in range(2):
+        assert resumable(memo, SCHEMA, plain, {}, "after", "cursor") is None
+    assert list(memo.values()) == [None]

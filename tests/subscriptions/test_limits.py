@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.subscriptions.conftest import PlatformFactory
+from tests.subscriptions.fixtures import PlatformFactory
 from tests.subscriptions.helpers import PROGRESS, as_user, fresh_learner, websocket
 
 

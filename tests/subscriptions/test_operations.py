@@ -8,14 +8,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.servers import bound_socket
-from tests.subscriptions.conftest import PlatformFactory
+from tests.subscriptions.fixtures import PlatformFactory
 from tests.subscriptions.helpers import (
     PROGRESS,
     Platform,
     as_user,
     fresh_learner,
     lessons_of,
+    progress_unreachable,
     websocket,
 )
 
@@ -191,22 +191,15 @@ async def test_subscriptions_per_connection_limit(make_platform: PlatformFactory
 async def test_unreachable_upstream_is_subgraph_fetch_failed(
     make_platform: PlatformFactory,
 ) -> None:
-    closed = bound_socket()  # bound, never listening: connections are refused
-    port = closed.getsockname()[1]
-    try:
-        url = f"ws://127.0.0.1:{port}/graphql"
-        override = {"progress": {"websocket_url": url}}
-        async with (
-            make_platform(subgraph_overrides=override) as platform,
-            websocket(platform.ws_url) as client,
-        ):
-            await client.init(as_user("usr_0100"))
-            await client.subscribe("u", PROGRESS)
-            message = await client.receive()
-        assert codes(message) == ["SUBGRAPH_FETCH_FAILED"]
-        assert message["payload"][0]["extensions"]["service"] == "progress"
-    finally:
-        closed.close()
+    async with (
+        progress_unreachable(make_platform) as platform,
+        websocket(platform.ws_url) as client,
+    ):
+        await client.init(as_user("usr_0100"))
+        await client.subscribe("u", PROGRESS)
+        message = await client.receive()
+    assert codes(message) == ["SUBGRAPH_FETCH_FAILED"]
+    assert message["payload"][0]["extensions"]["service"] == "progress"
 
 
 async def test_subscription_over_http_points_at_the_websocket(platform: Platform) -> None:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from websockets.typing import Subprotocol
 
-from tests.subscriptions.conftest import PlatformFactory
+from tests.subscriptions.fixtures import PlatformFactory
 from tests.subscriptions.helpers import PROGRESS, Platform, as_user, fresh_learner, websocket
 
 QUERY = '{ course(id: "crs_0001") { id title } }'

@@ -10,7 +10,7 @@ from typing import Any
 from gateway.request import GraphQLParams, RequestContext
 from gateway.subscriptions.execution import run_subscription
 from gateway.types import JSONObject
-from tests.subscriptions.conftest import PlatformFactory
+from tests.subscriptions.fixtures import PlatformFactory
 from tests.subscriptions.helpers import (
     PROGRESS,
     SUPERGRAPH,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.subgraphs.helpers import RunningSubgraphs
-from tests.subscriptions.conftest import PlatformFactory
+from tests.subscriptions.fixtures import PlatformFactory
 from tests.subscriptions.helpers import PROGRESS, as_user, fresh_learner, websocket
 
 

@@ -19,7 +19,7 @@ from gateway.subscriptions.execution import run_subscription
 from gateway.subscriptions.operations import OperationRunner
 from gateway.subscriptions.protocol import Connection
 from gateway.types import JSONObject
-from tests.subscriptions.conftest import PlatformFactory
+from tests.subscriptions.fixtures import PlatformFactory
 from tests.subscriptions.helpers import (
     PROGRESS,
     PROTOCOL,
