@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from graphql import OperationDefinitionNode
 
 from gateway.caches import COST_CACHE_BYTES, PLAN_CACHE_BYTES, BoundedCache
+from gateway.canonical import canonical_json
 from gateway.documents import DocumentCache, ValidDocument
 from gateway.engine_config import EngineConfig
 from gateway.limits import CostReport, LimitsConfig, check_cost
@@ -105,7 +105,7 @@ class SupergraphState:
         key = (
             document.signature,
             operation_name,
-            orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=str),
+            canonical_json(variables, default=str),
         )
         report = self._costs.get(key)
         if report is None:

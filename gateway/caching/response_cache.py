@@ -38,6 +38,7 @@ from gateway.caching.policy import CachePolicy
 from gateway.caching.redis_store import RedisStore
 from gateway.caching.store import MemoryStore, ResponseStore
 from gateway.caching.subgraph_hints import take_hints
+from gateway.canonical import kept
 from gateway.observability.metrics import metrics
 from gateway.request import RequestContext
 from gateway.types import JSONObject
@@ -269,7 +270,7 @@ class ResponseCaching:
 def _encode(body: JSONObject, max_age: int) -> bytes:
     # When it was stored and for how long travel with it: a hit says its ``Age`` and the
     # ``max-age`` it was stored with (a subgraph's header may have shortened it).
-    return orjson.dumps({"t": time.time(), "m": max_age, "b": body})
+    return kept(orjson.dumps({"t": time.time(), "m": max_age, "b": body}))
 
 
 def _decode(value: bytes) -> tuple[JSONObject, int, int]:

@@ -20,8 +20,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
+from gateway.canonical import canonical_json
 from gateway.execution.executor import Execution
 from gateway.execution.run import new_execution
 from gateway.execution.shaping import Shaper
@@ -109,7 +108,7 @@ def share_key(prepared: Prepared, resume: Resumable | None) -> Hashable | None:
     must get the events after it, which a stream already running has sent."""
     if resume is not None and resume.initial is not None:
         return None
-    variables = orjson.dumps(prepared.params.variables or {}, option=orjson.OPT_SORT_KEYS)
+    variables = canonical_json(prepared.params.variables or {})
     return (
         prepared.state.supergraph.hash,
         prepared.document.signature,

@@ -24,8 +24,7 @@ import random
 from collections import deque
 from typing import Any
 
-import orjson
-
+from gateway.canonical import canonical_json
 from gateway.subscriptions.config import SubscriptionsConfig
 from gateway.subscriptions.cursor import Resumable
 from gateway.subscriptions.upstream import UpstreamFailed, UpstreamSubscription
@@ -141,7 +140,7 @@ class _Json:
 
     def __init__(self, value: Any) -> None:
         self.value = value
-        self._text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        self._text = canonical_json(value)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Json) and other._text == self._text

@@ -107,3 +107,29 @@ async def test_a_refused_document_sent_again_and_again_holds_nothing(
     # Raising the cached error itself chained every request's frames (and the text each
     # holds) onto it: 500 x 20 KB = 10 MB.
     assert grown < 2 * MiB, f"grew {grown / MiB:.1f} MiB"
+
+
+@pytest.mark.timeout(180)
+async def test_requests_with_distinct_variables_hold_little_each(
+    tmp_path: Path, traced: None
+) -> None:
+    # Every distinct set of variables is a cost-cache entry (the mobile app's mutations
+    # each carry their own client mutation id). Its key was orjson's bytes, which keep an
+    # allocation ~4 KiB over their length: 1,000 entries held ~4 MiB, not the ~1 MiB that
+    # the cache's byte budget counts.
+    query = "query Greet($name: String!) { greet(name: $name) }"
+    with live_gateway(tmp_path) as url:
+        async with httpx.AsyncClient(timeout=60) as client:
+
+            async def greet(index: int) -> None:
+                body = {"query": query, "variables": {"name": f"learner {index}"}}
+                response = await client.post(url, json=body, headers=GRAPHQL_RESPONSE)
+                assert response.json() == {"data": {"greet": f"hello, learner {index}"}}
+
+            for index in range(50):  # warm up: pools, first-use caches
+                await greet(index)
+            before = held_by_the_gateway()
+            for index in range(50, 1050):
+                await greet(index)
+            grown = held_by_the_gateway() - before
+    assert grown < 1.5 * MiB, f"1,000 distinct variables held {grown / MiB:.1f} MiB"
