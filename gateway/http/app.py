@@ -20,7 +20,6 @@ passed in, in which case the caller owns it and closes it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -31,6 +30,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from gateway.config import ENV_CONFIG_FILE, GatewayConfig, load_config
+from gateway.gc_tuning import tune_garbage_collector
 from gateway.http.batching import BatchRunner
 from gateway.http.compression import CompressionMiddleware
 from gateway.http.decoding import DecodeLimits
@@ -127,7 +127,7 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
         if owned:
             engine.gateway = await Gateway.create(config)
             bind_gateway(engine.gateway)
-            _tune_garbage_collector()
+            tune_garbage_collector()  # gateway/gc_tuning.py says why
         watcher = None
         source = config.supergraph
         if owned and source.path and source.watch and not source.compose_from:
@@ -142,22 +142,6 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
                 await engine.get().close()
 
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-
-
-def _tune_garbage_collector() -> None:
-    """Fewer, cheaper cyclic-GC passes for a process that serves requests.
-
-    A request allocates thousands of short-lived dicts and lists (subgraph responses, the
-    merged tree, the shaped response), and few of them form cycles: at CPython's default
-    threshold (700) the collector ran several times per benchmark request, and a full
-    collection that walks every long-lived object (the parsed supergraph, the caches)
-    showed up as 20-40 ms p99 spikes at one connection. Objects that exist at start-up
-    live for the whole process: ``gc.freeze`` takes them out of every future pass.
-    Measured with ``make bench`` (README, "What each optimization bought").
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
 
 
 def app_from_environment() -> Starlette:
