@@ -12,14 +12,16 @@ subgraph ran a full collection every ~5 s, 66-575 ms each, holding its event loo
 
 Objects that exist at start-up live for the whole process: ``gc.freeze`` takes them out
 of every future pass, so a full pass walks only what was made since (~120,000 objects in
-the gateway under the soak). Young passes are rare (past 50,000 net allocations); a
+the gateway under the soak). Young passes are rare (past 20,000 net allocations); a
 middle pass follows every 3 young ones and a full pass every 3 middle ones (a pass runs
-when its count exceeds its threshold), so garbage in cycles is freed within ~450,000
+when its count exceeds its threshold), so garbage in cycles is freed within ~180,000
 net allocations (``tests/test_gc_tuning.py``). It must be: dead cycles are net
 allocations, and objects that lived long enough to reach the oldest generation (a
 subscription's connection, open for minutes) are freed only by a full pass. At (50,000,
 50, 100) that took 250 million allocations, and the soak's gateway grew 2 MiB a minute
-of such garbage.
+of such garbage. At (50,000, 2, 2) a full pass came every ~36 minutes under the soak and
+each young pass, with that much garbage to free, held the loop 64-230 ms; at 20,000 a
+full pass comes every ~15 minutes.
 
 The subgraphs freeze but keep CPython's thresholds: SQLAlchemy leaves garbage in cycles
 on every request (sessions, results, connection records), so at 50,000 a young pass had
@@ -36,7 +38,7 @@ import gc
 
 #: Allocations (net of frees) between young passes, then young passes per middle one,
 #: middle per full one (CPython's defaults: 700, 10, 10).
-THRESHOLDS = (50_000, 2, 2)
+THRESHOLDS = (20_000, 2, 2)
 
 
 def tune_garbage_collector(thresholds: tuple[int, int, int] | None = THRESHOLDS) -> None:

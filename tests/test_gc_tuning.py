@@ -31,13 +31,13 @@ gc.collect(1)                              # it has survived into the oldest gen
 alive = weakref.ref(old)
 del old
 # Dead cycles are net allocations (never freed but by the collector): made here as
-# objects that live on, 600,000 of them at most.
+# objects that live on, 250,000 of them at most.
 held = []
-for _ in range(600):
+for _ in range(250):
     held.append([[] for _ in range(1000)])
     if alive() is None:
         break
-assert alive() is None, "a dead cycle outlived 600,000 net allocations"
+assert alive() is None, "a dead cycle outlived 250,000 net allocations"
 print("ok")
 """
 
