@@ -1,6 +1,6 @@
 """The real subgraphs and gateway of ``tests/subscriptions`` (tokens from tests/auth/kit)."""
 
-from tests.subscriptions.conftest import (  # noqa: F401 (fixtures, used by name)
+from tests.subscriptions.fixtures import (  # noqa: F401 (fixtures, used by name)
     http,
     make_platform,
     platform,

@@ -1,6 +1,6 @@
 """The subscription test runs the real subgraphs and gateway of ``tests/subscriptions``."""
 
-from tests.subscriptions.conftest import (  # noqa: F401 (fixtures, used by name)
+from tests.subscriptions.fixtures import (  # noqa: F401 (fixtures, used by name)
     http,
     make_platform,
     platform,
