@@ -1,5 +1,5 @@
-"""Fewer, cheaper cyclic-GC passes for a process that serves requests (the gateway, and
-the platform's subgraphs: ``subgraphs/_shared/app.py``).
+"""Fewer, cheaper cyclic-GC passes for a process that serves requests (the platform's
+subgraphs do the freeze only: ``subgraphs/_shared/app.py``).
 
 A request allocates thousands of short-lived dicts and lists (subgraph responses, the
 merged tree, the shaped response; a subgraph's ORM rows and resolver results), and few of
@@ -41,14 +41,12 @@ import gc
 THRESHOLDS = (20_000, 2, 2)
 
 
-def tune_garbage_collector(thresholds: tuple[int, int, int] | None = THRESHOLDS) -> None:
-    """Collect once, freeze what survives, and set the collector's ``thresholds`` (None:
-    keep CPython's)."""
+def tune_garbage_collector() -> None:
+    """Collect once, freeze what survives, and raise the collector's thresholds."""
     gc.collect()
     gc.freeze()
     # CPython runs a full pass only once the objects promoted since the last one exceed a
     # quarter of those it kept; counted before the freeze, that was the whole start-up
     # heap (hundreds of thousands of objects). A pass over what is left (nothing) resets it.
     gc.collect()
-    if thresholds is not None:
-        gc.set_threshold(*thresholds)
+    gc.set_threshold(*THRESHOLDS)

@@ -7,6 +7,7 @@ loaders; this module holds the parts that do not depend on the domain.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -22,7 +23,6 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from gateway.gc_tuning import tune_garbage_collector
 from subgraphs._shared.broker import Broker
 from subgraphs._shared.context import SubgraphContext
 from subgraphs._shared.db import Database
@@ -116,8 +116,20 @@ def create_subgraph_app(
 def serve(app: Starlette, port_env: str, default_port: int) -> None:
     """Run ``app`` on 127.0.0.1 and the port named by ``port_env`` (``python -m`` entry)."""
     port = int(os.environ.get(port_env) or default_port)
-    # Its schema, app and modules are built: out of every GC pass from now on (a full pass
-    # over them held the loop 66-575 ms every few seconds under load). CPython's
-    # thresholds stay: gateway/gc_tuning.py says why.
-    tune_garbage_collector(thresholds=None)
+    _freeze_start_up_heap()
     uvicorn.run(app, host=HOST, port=port, log_level=os.environ.get("LOG_LEVEL", "info"))
+
+
+def _freeze_start_up_heap() -> None:
+    """Take what exists now (the schema, the app, the modules) out of every future GC pass.
+
+    Unfrozen, the courses subgraph's full passes walked all of it: 66-575 ms every ~5 s
+    under the soak (``python -m bench.soak``), its event loop held meanwhile; frozen, 40 ms
+    at most. CPython's thresholds stay (the gateway raises them: ``gateway/gc_tuning.py``):
+    SQLAlchemy leaves garbage in cycles on every request, and a young pass every 50,000
+    allocations had that much to free, 80-160 ms every 3 s. The second pass resets the
+    count CPython compares with a quarter of the long-lived heap before a full pass.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.collect()

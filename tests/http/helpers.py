@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from gateway.config import GatewayConfig
 from gateway.http.app import create_app
 from subgraphs.seed.dataset import Dataset
 from tests.servers import ThreadedServer
+from tests.subscriptions.helpers import Platform, as_user, fresh_learner
 
 
 def gateway_config(supergraph_path: Path | str, mode: str = "dev", **server: Any) -> GatewayConfig:
@@ -49,6 +50,20 @@ LIVE = """subscription Live($courseId: ID) { progressUpdated(courseId: $courseId
 SSE = {"accept": "text/event-stream"}
 #: What Apollo Client sends for a subscription.
 MULTIPART = {"accept": 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json'}
+
+
+@contextlib.asynccontextmanager
+async def live_stream(
+    platform: Platform, accept: dict[str, str]
+) -> AsyncIterator[tuple[str, httpx.Response]]:
+    """A fresh learner's ``LIVE`` subscription, posted with ``accept`` (``SSE`` or
+    ``MULTIPART``): the learner and the streamed response."""
+    user = fresh_learner(platform.subgraphs)
+    headers = {**accept, **as_user(user)}
+    async with platform.http.stream(
+        "POST", platform.url, json={"query": LIVE}, headers=headers
+    ) as response:
+        yield user, response
 
 
 def expected_event(data: Dataset, user: str, lesson_id: str, completed: int) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from tests.http.helpers import (
     MULTIPART,
     MultipartReader,
     expected_event,
+    live_stream,
     wait_until,
     without_time,
 )
@@ -68,29 +69,25 @@ async def test_subscription_parts_with_fields_of_all_three_subgraphs(platform: P
 
 async def test_heartbeats_while_idle(make_platform: PlatformFactory) -> None:
     config = {"server": {"http_subscriptions": {"multipart_heartbeat_seconds": 0.05}}}
-    async with make_platform(**config) as platform:
-        user = fresh_learner(platform.subgraphs)
-        headers = {**MULTIPART, **as_user(user)}
-        async with platform.http.stream(
-            "POST", platform.url, json={"query": LIVE}, headers=headers
-        ) as response:
-            parts = MultipartReader(response)
-            assert [await parts.next() for _ in range(4)] == [{}, {}, {}, {}]
+    async with (
+        make_platform(**config) as platform,
+        live_stream(platform, MULTIPART) as (_user, response),
+    ):
+        parts = MultipartReader(response)
+        assert [await parts.next() for _ in range(4)] == [{}, {}, {}, {}]
 
 
 async def test_upstream_failure_is_a_transport_error_then_the_end(
     make_platform: PlatformFactory,
 ) -> None:
-    async with progress_unreachable(make_platform) as platform:
-        user = fresh_learner(platform.subgraphs)
-        headers = {**MULTIPART, **as_user(user)}
-        async with platform.http.stream(
-            "POST", platform.url, json={"query": LIVE}, headers=headers
-        ) as response:
-            parts = MultipartReader(response)
-            assert await parts.next() == {}
-            failure = await parts.next()
-            assert await parts.next() is None  # --graphql--
+    async with (
+        progress_unreachable(make_platform) as platform,
+        live_stream(platform, MULTIPART) as (_user, response),
+    ):
+        parts = MultipartReader(response)
+        assert await parts.next() == {}
+        failure = await parts.next()
+        assert await parts.next() is None  # --graphql--
     assert failure["payload"] is None
     [error] = failure["errors"]
     assert error["extensions"] == {"code": "SUBGRAPH_FETCH_FAILED", "service": "progress"}
@@ -120,17 +117,14 @@ async def test_a_query_is_answered_in_json(platform: Platform) -> None:
 
 
 async def test_closing_the_gateway_ends_the_stream(platform: Platform) -> None:
-    user = fresh_learner(platform.subgraphs)
-    headers = {**MULTIPART, **as_user(user)}
-    async with platform.http.stream(
-        "POST", platform.url, json={"query": LIVE}, headers=headers
-    ) as response:
+    async with live_stream(platform, MULTIPART) as (user, response):
         parts = MultipartReader(response)
         assert await parts.next() == {}
         await platform.wait_for_subscribers(user, 1)
         platform.gateway.http_streams.shutdown()  # what Gateway.close does first
         assert await parts.next() is None  # the closing delimiter: the client may reconnect
     await platform.wait_for_subscribers(user, 0)
+    headers = {**MULTIPART, **as_user(user)}
     refused = await platform.http.post(platform.url, json={"query": LIVE}, headers=headers)
     assert refused.status_code == 503
 

@@ -15,6 +15,7 @@ from tests.http.helpers import (
     SSE,
     SseReader,
     expected_event,
+    live_stream,
     manifest_id,
     persisted,
     wait_until,
@@ -153,31 +154,27 @@ async def test_a_query_is_one_next_then_complete(platform: Platform) -> None:
 async def test_upstream_failure_ends_the_stream_with_the_error(
     make_platform: PlatformFactory,
 ) -> None:
-    async with progress_unreachable(make_platform) as platform:
-        user = fresh_learner(platform.subgraphs)
-        headers = {**SSE, **as_user(user)}
-        async with platform.http.stream(
-            "POST", platform.url, json={"query": LIVE}, headers=headers
-        ) as response:
-            events = SseReader(response)
-            event, payload = await events.next()
-            assert event == "next"
-            [error] = payload["errors"]
-            assert error["extensions"] == {"code": "SUBGRAPH_FETCH_FAILED", "service": "progress"}
-            assert await events.next() == ("complete", None)
-            assert await events.ended()
+    async with (
+        progress_unreachable(make_platform) as platform,
+        live_stream(platform, SSE) as (_user, response),
+    ):
+        events = SseReader(response)
+        event, payload = await events.next()
+        assert event == "next"
+        [error] = payload["errors"]
+        assert error["extensions"] == {"code": "SUBGRAPH_FETCH_FAILED", "service": "progress"}
+        assert await events.next() == ("complete", None)
+        assert await events.ended()
 
 
 async def test_keepalive_comments_while_idle(make_platform: PlatformFactory) -> None:
     config = {"server": {"http_subscriptions": {"sse_keepalive_seconds": 0.05}}}
-    async with make_platform(**config) as platform:
-        user = fresh_learner(platform.subgraphs)
-        headers = {**SSE, **as_user(user)}
-        async with platform.http.stream(
-            "POST", platform.url, json={"query": LIVE}, headers=headers
-        ) as response:
-            lines = response.aiter_lines()
-            comments = [await asyncio.wait_for(anext(lines), 5) for _ in range(3)]
+    async with (
+        make_platform(**config) as platform,
+        live_stream(platform, SSE) as (_user, response),
+    ):
+        lines = response.aiter_lines()
+        comments = [await asyncio.wait_for(anext(lines), 5) for _ in range(3)]
     assert comments == [":", ":", ":"]
 
 
