@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from graphql import OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
 from gateway.authz import ALLOWED, Access, authorize
 from gateway.caching import ResponseCaching
 from gateway.caching.subgraph_hints import collect_subgraph_hints
-from gateway.canonical import canonical_json
 from gateway.config import GatewayConfig
 from gateway.documents import ValidDocument
 from gateway.errors import (
@@ -313,7 +313,9 @@ class Gateway:
             key = (
                 prepared.document.signature,
                 params.operation_name,
-                canonical_json(params.variables),
+                # Held only while the request runs: orjson's spare capacity does not
+                # matter here (gateway/canonical.py is for keys kept beyond it).
+                orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS),
                 tuple(sorted(headers.items())),
                 # Callers denied different fields must not share a response, nor callers
                 # with different views of the schema (introspection answers differ).

@@ -19,6 +19,7 @@ passed in, in which case the caller owns it and closes it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -43,6 +44,7 @@ from gateway.http.supergraph_watch import SupergraphWatcher
 from gateway.http.websocket import GraphQLWebSocketEndpoint
 from gateway.observability.request_id import RequestIdMiddleware
 from gateway.pipeline import Gateway
+from gateway.task_cycles import release_cancelled_tasks
 
 logger = logging.getLogger("gateway.http")
 
@@ -123,6 +125,8 @@ def create_app(config: GatewayConfig, gateway: Gateway | None = None) -> Starlet
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Closed subscriptions must not wait for a full GC pass: gateway/task_cycles.py.
+        release_cancelled_tasks(asyncio.get_running_loop())
         owned = engine.gateway is None
         if owned:
             engine.gateway = await Gateway.create(config)

@@ -1,5 +1,6 @@
 """1,000 connect / subscribe / disconnect cycles leave nothing behind: no task, no
-socket (client or upstream), no stream in the hub, no subscriber in the subgraph.
+socket (client or upstream), no stream in the hub, no subscriber in the subgraph; and
+what a closed subscription leaves is freed at once, not by a later GC pass.
 
 Half of the cycles leave once the upstream subscription is open, half at once (while it
 may still be opening); each subscribes twice, identically, so shares are released too.
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
+from collections import Counter
 
 import pytest
 
@@ -52,21 +55,27 @@ async def cycle(platform: Platform, user: str, wait_for_upstream: bool) -> None:
             await platform.wait_for_subscribers(user, 1)
 
 
+def nothing_running(platform: Platform, users: list[str]) -> bool:
+    """No connection, subscriber or stream left in the gateway, nor in the subgraph."""
+    gateway, hub = platform.gateway, platform.gateway.subscription_hub
+    return (
+        len(gateway.websockets) == 0
+        and hub.subscribers == 0
+        and len(hub) == 0
+        and all(platform.subscribers(user) == 0 for user in users)
+    )
+
+
 @pytest.mark.timeout(600)
 async def test_a_thousand_cycles_leave_nothing_behind(platform: Platform) -> None:
-    gateway, hub = platform.gateway, platform.gateway.subscription_hub
+    hub = platform.gateway.subscription_hub
     users = [fresh_learner(platform.subgraphs, n) for n in range(WORKERS)]
     # Warm up (connection pools, caches, the first JWKS load), then take the baseline.
     for user in users:
         await cycle(platform, user, wait_for_upstream=True)
 
     def settled() -> bool:
-        return (
-            len(gateway.websockets) == 0
-            and hub.subscribers == 0
-            and len(hub) == 0
-            and all(platform.subscribers(user) == 0 for user in users)
-        )
+        return nothing_running(platform, users)
 
     await wait_until(settled, "the warm-up to end")
     tasks, sockets, before = len(asyncio.all_tasks()), open_sockets(), described_files()
@@ -85,3 +94,37 @@ async def test_a_thousand_cycles_leave_nothing_behind(platform: Platform) -> Non
     new = {fd: what for fd, what in described_files().items() if before.get(fd) != what}
     assert open_sockets() <= sockets + 4, f"{sockets} sockets before, now also: {new}"
     assert hub.dropped == 0
+
+
+async def test_closed_subscriptions_leave_no_reference_cycles(platform: Platform) -> None:
+    """What a subscription leaves when it ends (its connection, subscriber, stream and
+    tasks) is freed by reference counting: with the collector off, none of it is left
+    for a GC pass (gateway/task_cycles.py; the soak's memory rose with such rings)."""
+    user = fresh_learner(platform.subgraphs, WORKERS)
+    await cycle(platform, user, wait_for_upstream=True)  # warm up
+    await wait_until(lambda: nothing_running(platform, [user]), "the warm-up to end")
+    gc.collect()
+    gc.disable()
+    try:
+        for number in range(10):
+            async with websocket(platform.ws_url) as client:
+                await client.init(as_user(user))
+                await client.subscribe("a", PROGRESS)
+                await platform.wait_for_subscribers(user, 1)
+                if number % 2:  # the client completes it, then leaves; or just leaves
+                    await client.send({"id": "a", "type": "complete"})
+                    await wait_until(lambda: len(platform.gateway.subscription_hub) == 0, "end")
+        await wait_until(lambda: nothing_running(platform, [user]), "every subscription to end")
+        await asyncio.sleep(0.2)  # the sockets' own closing handshakes
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = Counter(
+            type(thing).__qualname__
+            for thing in gc.garbage
+            if type(thing).__module__.startswith("gateway.")
+        )
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert not left, f"left for the collector: {dict(left)}"
