@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, Final
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import ValidationCache
+from graphql import DocumentNode, GraphQLError, parse
+from strawberry.extensions import SchemaExtension, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema_directives import Key
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -97,6 +100,37 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 #: Distinct documents a subgraph keeps parsed and validated (least recently used go).
 DOCUMENT_CACHE_SIZE = 512
+#: Documents kept parsed: at most this many, each at most this long (the gateway's
+#: fetches are a few hundred bytes; a longer text is parsed on each request, so the cache
+#: stays a few MiB whatever reaches the subgraph).
+PARSED_DOCUMENTS, PARSED_DOCUMENT_MAX_CHARS = 128, 4096
+
+
+@lru_cache(maxsize=PARSED_DOCUMENTS)
+def _parsed(query: str) -> DocumentNode:
+    return parse(query)
+
+
+class ParsedDocuments(SchemaExtension):
+    """Parse each of the gateway's documents once.
+
+    Parsing is also garbage: graphql-core's tokens link to their neighbours both ways,
+    so every parse leaves a ring of tokens, locations and nodes for the cyclic collector
+    (60% of the progress subgraph's garbage under the soak, ``python -m bench.soak``),
+    and each full pass there walks the 500 open subscriptions' objects (~120,000) while
+    the event loop waits (100-130 ms). Strawberry's ``ParserCache`` would do, but a
+    document that fails to parse gets no ``GRAPHQL_PARSE_FAILED`` code through it: here
+    such a document is left to Strawberry's own parse, which reports it as usual.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query
+        if query and len(query) <= PARSED_DOCUMENT_MAX_CHARS and not context.parse_options:
+            # One that fails is parsed (and reported) again by Strawberry.
+            with contextlib.suppress(GraphQLError):
+                context.graphql_document = _parsed(query)
+        yield
 
 
 def subgraph_schema(**kwargs: Any) -> SubgraphSchema:
@@ -107,11 +141,11 @@ def subgraph_schema(**kwargs: Any) -> SubgraphSchema:
         # The gateway sends the same few documents (its plans' fetches, each upstream
         # subscription's operation) again and again: validate each once. At thousands of
         # distinct subscriptions, validating every subscription's document anew was half
-        # the progress subgraph's CPU (py-spy), and opens timed out. (Strawberry's
-        # ParserCache is left out: its parse errors lose their GRAPHQL_PARSE_FAILED code.)
+        # the progress subgraph's CPU (py-spy), and opens timed out. Parse each once too.
         extensions=[
             MaskUnexpectedErrors,
             FreshLoaders,
+            ParsedDocuments,
             # One instance for all requests: the cache lives in it.
             lambda: validation_cache,
         ],

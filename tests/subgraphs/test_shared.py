@@ -1,13 +1,18 @@
-"""subgraphs._shared: identity headers, cursors, the in-process broker."""
+"""subgraphs._shared: identity headers, cursors, the in-process broker, parsed documents."""
 
 from __future__ import annotations
 
+import uuid
+
+import httpx
 import pytest
 
 from subgraphs._shared.broker import InProcessBroker
 from subgraphs._shared.errors import BadUserInput, Forbidden, Unauthenticated
 from subgraphs._shared.identity import ANONYMOUS, Identity, Role, identity_from
 from subgraphs._shared.pagination import check_first, decode_cursor, encode_cursor
+from subgraphs._shared.schema import PARSED_DOCUMENT_MAX_CHARS, _parsed
+from tests.subgraphs.helpers import RunningSubgraphs
 
 
 def test_identity_from_headers():
@@ -60,3 +65,19 @@ async def test_in_process_broker_delivers_to_current_subscribers_only():
         assert await anext(first) == {"n": 1}
         assert await anext(second) == {"n": 1}
     assert broker.subscriber_count("c") == 0
+
+
+async def test_each_document_is_parsed_once(subgraphs: RunningSubgraphs, client: httpx.AsyncClient):
+    url = subgraphs.urls["courses"]
+    query = f"query Once{uuid.uuid4().hex} {{ __typename }}"
+    before = _parsed.cache_info()
+    for _ in range(3):
+        response = await client.post(url, json={"query": query})
+        assert response.json() == {"data": {"__typename": "Query"}}
+    after = _parsed.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)
+    # Longer texts are parsed on each request (the cache stays small), and still answered.
+    long = query + " " * PARSED_DOCUMENT_MAX_CHARS
+    response = await client.post(url, json={"query": long})
+    assert response.json() == {"data": {"__typename": "Query"}}
+    assert _parsed.cache_info().misses == after.misses
