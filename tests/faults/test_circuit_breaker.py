@@ -31,8 +31,10 @@ from tests.faults.helpers import (
 
 TIMEOUT = 0.5
 COOL_DOWN = 1.0
-#: Failing fast: no subgraph round trip, no timeout (generous for a shared machine).
-FAST = 0.25
+#: Failing fast means not waiting for the subgraph: a request that waits takes at least
+#: TIMEOUT, so that is the line (a tighter one measured speed, and flaked on a busy CI
+#: machine at 0.255 s; that nothing reached the subgraph is asserted by its request count).
+FAST = TIMEOUT
 
 OPEN = re.compile(
     r"HTTP fetch failed from 'reviews': circuit open after repeated failures; "
@@ -98,7 +100,7 @@ async def test_repeated_failures_open_the_circuit_then_requests_fail_fast(setup:
     assert setup.reviews.requests == 2
     started = time.monotonic()
     results = await asyncio.gather(*(timed_post(setup.client, {"query": QUERY}) for _ in range(10)))
-    assert time.monotonic() - started < FAST * 2
+    assert time.monotonic() - started < FAST
     for body, elapsed in results:
         assert failed_fast(body), body
         assert elapsed < FAST
