@@ -109,13 +109,15 @@ def stop_processes(children: list[subprocess.Popen[bytes]]) -> None:
 
 @contextlib.contextmanager
 def running_subgraphs(
-    users: int, courses: int, directory: Path | None = None
+    users: int, courses: int, directory: Path | None = None, data: Dataset | None = None
 ) -> Iterator[Subgraphs]:
-    """Seed ``users`` and ``courses``, start the subgraphs; yields when all answer."""
+    """Seed ``users`` and ``courses`` (or ``data``, when given), start the subgraphs;
+    yields when all answer."""
     with tempfile.TemporaryDirectory(prefix="platform-") as tmp:
         directory = directory or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
-        data = generate(users=users, courses=courses, instructors=max(2, users // 20))
+        if data is None:
+            data = generate(users=users, courses=courses, instructors=max(2, users // 20))
         databases = {name: f"sqlite+aiosqlite:///{directory / name}.sqlite3" for name in SUBGRAPHS}
         asyncio.run(load(data, databases, reset=True))
         keys = DevKeys.load_or_create(directory / "dev-auth")

@@ -1,7 +1,9 @@
 """``python -m bench.soak``: a long run of mixed traffic against the whole platform.
 
-The three subgraphs and the gateway run as processes over a seeded SQLite data set; this
-process sends, for ``--duration`` seconds (default 30 minutes):
+The three subgraphs and the gateway run as processes over a seeded SQLite data set in
+which every learner is already enrolled in ``--enrollments`` courses (see
+``steady_dataset``: the work per request stays the same through the run); this process
+sends, for ``--duration`` seconds (default 30 minutes):
 
 - requests at a steady ``--rate`` (open loop): the app's persisted queries by manifest id
   (Home, Profile, CourseCatalogue, CourseDetail), ~20% mutations (CompleteLesson,
@@ -11,7 +13,8 @@ process sends, for ``--duration`` seconds (default 30 minutes):
   ``--churn`` of them replaced per minute (closed by the client, a new one opened).
 
 It prints the gateway's resident memory every ``--sample`` seconds, and per
-``--window`` seconds the request rate, p50/p99 latencies and the errors (a 5xx, a
+``--window`` seconds the request rate, p50/p99 latencies, the mean size of the queries'
+answers (the work per request must not grow during the run) and the errors (a 5xx, a
 transport error or a GraphQL error on a legitimate request; a hostile document not
 refused), where the time went (``bench/soak/attribution.py``: the gateway's own p99 and
 each subgraph's, from its metrics), then the subscription counts. Exit status 1 when
@@ -31,7 +34,7 @@ import time
 from typing import Any
 
 from bench.soak.attribution import attribution_table, read_every
-from bench.soak.platform import Platform, rss_bytes, running_platform
+from bench.soak.platform import Platform, rss_bytes, running_platform, steady_dataset
 from bench.soak.report import error_summary, latency_table, memory_table
 from bench.soak.traffic import Recorder, Workload, requests, subscriptions
 
@@ -47,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--sample", type=float, default=60, help="memory sample, s (60)")
     parser.add_argument("--users", type=int, default=300, help="seeded users (300)")
     parser.add_argument("--courses", type=int, default=60, help="seeded courses (60)")
+    parser.add_argument(
+        "--enrollments",
+        type=int,
+        default=20,
+        help="each learner starts in this many courses or up to 5 more (20: Home's page is"
+        " full from the start, so the responses do not grow during the run; 0: the default"
+        " data set)",
+    )
     return parser
 
 
@@ -83,10 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(
         f"soak: {args.duration:g}s at {args.rate:g} req/s, {args.subscriptions} subscriptions"
-        f" ({args.churn:g}/min churn), {args.users} users, {args.courses} courses",
+        f" ({args.churn:g}/min churn), {args.users} users, {args.courses} courses,"
+        f" {args.enrollments or '1-5'} enrollments per learner",
         flush=True,
     )
-    with running_platform(args.users, args.courses) as platform:
+    data = None
+    if args.enrollments:
+        data = steady_dataset(args.users, args.courses, args.enrollments)
+    with running_platform(args.users, args.courses, data=data) as platform:
         recorder, memory, readings = asyncio.run(soak(platform, args))
     print("\n## Gateway memory\n")
     print(memory_table(memory))

@@ -35,7 +35,9 @@ def memory_table(samples: list[tuple[float, int]]) -> str:
 def _window_row(start: float, end: float, samples: list[Sample]) -> str:
     legit = [s for s in samples if not s.kind.startswith("hostile")]
     hostile = [s for s in samples if s.kind.startswith("hostile")]
-    queries = [s.seconds for s in legit if s.kind not in ("CompleteLesson", "SyncProgress")]
+    answered = [s for s in legit if s.kind not in ("CompleteLesson", "SyncProgress")]
+    queries = [s.seconds for s in answered]
+    size = sum(s.size for s in answered) / len(answered) / 1024 if answered else 0.0
     mutations = [s.seconds for s in legit if s.kind in ("CompleteLesson", "SyncProgress")]
     errors = sum(not s.ok for s in legit)
     hostile_bad = sum(not s.ok for s in hostile)
@@ -43,6 +45,7 @@ def _window_row(start: float, end: float, samples: list[Sample]) -> str:
     return (
         f"| {clock(start)}-{clock(end)} | {len(samples)} | {len(samples) / (end - start):.1f}"
         f" | {percentile(queries, 0.5) * ms:.0f} | {percentile(queries, 0.99) * ms:.0f}"
+        f" | {size:.1f}"
         f" | {percentile(mutations, 0.99) * ms:.0f}"
         f" | {percentile([s.seconds for s in hostile], 0.99) * ms:.0f}"
         f" | {errors} | {hostile_bad} |"
@@ -51,9 +54,9 @@ def _window_row(start: float, end: float, samples: list[Sample]) -> str:
 
 def latency_table(recorder: Recorder, window: float, duration: float) -> str:
     lines = [
-        "| window | requests | req/s | query p50 ms | query p99 ms | mutation p99 ms"
-        " | hostile p99 ms | errors | hostile not refused |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| window | requests | req/s | query p50 ms | query p99 ms | query answer KiB"
+        " | mutation p99 ms | hostile p99 ms | errors | hostile not refused |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     start = 0.0
     while start < duration - 1e-9:

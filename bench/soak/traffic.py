@@ -41,6 +41,7 @@ class Sample:
     seconds: float
     ok: bool
     detail: str = ""
+    size: int = 0  # bytes of the response body
 
 
 @dataclass
@@ -52,9 +53,9 @@ class Recorder:
     subscriptions_closed: int = 0
     subscription_errors: list[str] = field(default_factory=list)
 
-    def record(self, kind: str, seconds: float, ok: bool, detail: str = "") -> None:
+    def record(self, kind: str, seconds: float, ok: bool, detail: str = "", size: int = 0) -> None:
         at = time.monotonic() - self.started
-        self.samples.append(Sample(at, kind, seconds, ok, detail))
+        self.samples.append(Sample(at, kind, seconds, ok, detail, size))
 
 
 def _operations() -> dict[str, str]:
@@ -164,7 +165,8 @@ async def _post(
         if errors:
             code = errors[0].get("extensions", {}).get("code", "")
             detail = f"{code} {str(errors[0].get('message', ''))[:90]}"
-        recorder.record(kind, elapsed, status == 200 and not errors, detail)
+        ok = status == 200 and not errors
+        recorder.record(kind, elapsed, ok, detail, len(response.content))
 
 
 async def requests(

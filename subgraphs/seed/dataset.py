@@ -113,14 +113,18 @@ def generate(
     courses: int = 200,
     instructors: int = 50,
     enrolled_share: float = 0.7,
+    enrollments: tuple[int, int] = (1, 5),
     seed: int = 42,
 ) -> Dataset:
-    """The full data set (``make seed``); smaller numbers give a smaller, similar one."""
+    """The full data set (``make seed``); smaller numbers give a smaller, similar one.
+
+    A share ``enrolled_share`` of the learners is enrolled, each in between
+    ``enrollments[0]`` and ``enrollments[1]`` courses (at most every course)."""
     rng = random.Random(seed)
     data = Dataset()
     _users(data, rng, users, instructors)
     _courses(data, rng, courses, instructors)
-    _progress(data, rng, enrolled_share)
+    _progress(data, rng, enrolled_share, enrollments)
     return data
 
 
@@ -189,7 +193,9 @@ def _courses(data: Dataset, rng: random.Random, count: int, instructors: int) ->
                 )
 
 
-def _progress(data: Dataset, rng: random.Random, enrolled_share: float) -> None:
+def _progress(
+    data: Dataset, rng: random.Random, enrolled_share: float, enrollments: tuple[int, int]
+) -> None:
     lessons_of: dict[str, list[str]] = {}
     for lesson in data.lessons:
         lessons_of.setdefault(lesson["course_id"], []).append(lesson["id"])
@@ -199,7 +205,8 @@ def _progress(data: Dataset, rng: random.Random, enrolled_share: float) -> None:
         if rng.random() >= enrolled_share:
             continue
         seq = 0  # the learner's completions in the order they were (notionally) committed
-        for course_id in sorted(rng.sample(course_ids, min(len(course_ids), rng.randint(1, 5)))):
+        count = min(len(course_ids), rng.randint(*enrollments))
+        for course_id in sorted(rng.sample(course_ids, count)):
             enrolled_at = BASE - timedelta(days=rng.randint(10, 300))
             data.enrollments.append(
                 {

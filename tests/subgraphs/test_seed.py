@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import func, select
 
 from subgraphs._shared.db import Database
@@ -22,6 +24,21 @@ def test_full_data_set_is_realistic_and_deterministic():
     assert {u["role"] for u in data.users} == {"ADMIN", "INSTRUCTOR", "LEARNER"}
     assert generate() == data
     assert generate(seed=43) != data
+
+
+def test_enrollments_per_learner_can_be_chosen():
+    """The soak starts every learner with a full Home page (``bench/soak/platform.py``)."""
+    data = generate(users=100, courses=40, instructors=5, enrolled_share=1.0, enrollments=(20, 25))
+    learners = [u["id"] for u in data.users if u["role"] == "LEARNER"]
+    per_learner = Counter(e["user_id"] for e in data.enrollments)
+    assert set(per_learner) == set(learners)
+    assert min(per_learner.values()) >= 20 and max(per_learner.values()) <= 25
+    # Capped at every course; the default stays 1-5 courses for 70% of the learners.
+    assert generate(users=40, courses=3, instructors=2, enrollments=(5, 9)) != data
+    few = generate(users=40, courses=3, instructors=2, enrolled_share=1.0, enrollments=(5, 9))
+    assert set(Counter(e["user_id"] for e in few.enrollments).values()) == {3}
+    default = Counter(e["user_id"] for e in generate().enrollments)
+    assert set(default.values()) == {1, 2, 3, 4, 5}
 
 
 async def test_loading_twice_changes_nothing_and_keeps_user_changes():
