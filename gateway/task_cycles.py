@@ -18,7 +18,8 @@ so the ring opens and reference counting frees it. ``await task`` still raises
 ``CancelledError`` (a new one: CPython 3.11 keeps the message given to ``cancel()`` only
 in the one it hands over; nothing here passes one). Installed by the app's lifespan
 (``gateway/http/app.py``) on the loop that serves; every task on it, the libraries'
-(websockets, httpx) included, gets it.
+(websockets, httpx) included, gets it. Cost: 0.5 µs more per task that finishes, 1.0 µs
+per task cancelled (``python -m bench.task_cycles``, uvloop; a task alone costs 1.5 and 3.7).
 """
 
 from __future__ import annotations
