@@ -47,7 +47,7 @@ def use_postgres() -> bool:
     return os.environ.get("SUBGRAPH_DB_BACKEND", "").lower() in ("postgres", "postgresql")
 
 
-def _pg_server() -> Any:
+def pg_server() -> Any:
     from sqlalchemy.engine import make_url
 
     return make_url(os.environ.get("PG_URL") or DEFAULT_PG_URL)
@@ -57,7 +57,7 @@ async def create_pg_databases(names: tuple[str, ...] = NAMES) -> dict[str, str]:
     """Create one PostgreSQL database per name (random names); their URLs."""
     import asyncpg
 
-    server = _pg_server()
+    server = pg_server()
     prefix = f"sg_test_{secrets.token_hex(6)}"
     conn = await asyncpg.connect(server.set(drivername="postgresql").render_as_string(False))
     try:
@@ -74,7 +74,7 @@ async def drop_pg_databases(urls: Mapping[str, str]) -> None:
     import asyncpg
     from sqlalchemy.engine import make_url
 
-    server = _pg_server()
+    server = pg_server()
     conn = await asyncpg.connect(server.set(drivername="postgresql").render_as_string(False))
     try:
         for url in urls.values():
