@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -107,6 +108,12 @@ def stop_processes(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
+def platform_dataset(users: int, courses: int, **shape: Any) -> Dataset:
+    """The benchmarks' data set: ``users`` people, one in twenty an instructor;
+    ``shape`` passes the rest of ``subgraphs.seed.generate``'s choices on."""
+    return generate(users=users, courses=courses, instructors=max(2, users // 20), **shape)
+
+
 @contextlib.contextmanager
 def running_subgraphs(
     users: int, courses: int, directory: Path | None = None, data: Dataset | None = None
@@ -117,7 +124,7 @@ def running_subgraphs(
         directory = directory or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
         if data is None:
-            data = generate(users=users, courses=courses, instructors=max(2, users // 20))
+            data = platform_dataset(users, courses)
         databases = {name: f"sqlite+aiosqlite:///{directory / name}.sqlite3" for name in SUBGRAPHS}
         asyncio.run(load(data, databases, reset=True))
         keys = DevKeys.load_or_create(directory / "dev-auth")

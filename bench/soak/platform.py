@@ -9,9 +9,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.platform import free_port, rss_bytes, running_gateway, running_subgraphs
+from bench.platform import (
+    free_port,
+    platform_dataset,
+    rss_bytes,
+    running_gateway,
+    running_subgraphs,
+)
 from gateway.auth.dev import DevKeys
-from subgraphs.seed import Dataset, generate
+from subgraphs.seed import Dataset
 
 __all__ = ["Platform", "free_port", "rss_bytes", "running_platform", "steady_dataset"]
 
@@ -36,12 +42,8 @@ def steady_dataset(users: int, courses: int, enrollments: int) -> Dataset:
     latency 1.5x, which read as a drifting p99 when the work per request was what grew.
     Starting with full pages keeps the work per request the same from the first minute
     to the last, so a drift left in the table is the gateway's."""
-    return generate(
-        users=users,
-        courses=courses,
-        instructors=max(2, users // 20),
-        enrolled_share=1.0,
-        enrollments=(enrollments, enrollments + 5),
+    return platform_dataset(
+        users, courses, enrolled_share=1.0, enrollments=(enrollments, enrollments + 5)
     )
 
 
